@@ -1,0 +1,225 @@
+# Copyright 2026 carpass_odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Issue 11: how many human odometer errors the local checks catch before sending.
+
+Runs the wizard's own check (carpass.checks.check_reading) over a generated stream of
+reports (bench.history_generator) and prints, per error class, the share flagged
+before sending (a warning or blocking finding; info does not count) next to what
+Car-Pass's two fixed rules alone (more than 1000 km a day, lower than the previous
+reading) flag, and the share of clean reports that were flagged (false alarms).
+
+    python -m bench.data_quality --seed 2026 --vehicles 5000
+
+The VIN is not part of the stream: the errors studied are odometer errors, and
+check_vin does not depend on the reading.
+"""
+
+import argparse
+import shlex
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+_REPO = Path(__file__).resolve().parents[1]
+# Plain Python: the pure package is imported as `carpass`, without the addon (and
+# Odoo) around it; the repository root makes `bench` importable as a script too.
+for _path in (_REPO / "carpass_odoo", _REPO):
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
+
+from carpass import checks  # noqa: E402
+
+from bench import history_generator  # noqa: E402
+
+DEFAULT_SEED = 2026
+DEFAULT_VEHICLES = 5_000
+TARGET_RECALL = 0.95
+TARGET_FALSE_ALARMS = 0.02
+# Car-Pass's two fixed rules, as the checks report them.
+FIXED_RULE_CODES = frozenset({checks.READING_LOWER, checks.TOO_MANY_KM_PER_DAY})
+FLAGGING = frozenset({checks.Severity.BLOCKING, checks.Severity.WARNING})
+# A suggestion counts as right within 1 km: miles converted back are rounded.
+SUGGESTION_TOLERANCE_KM = 1
+# How far a swap moves the reading, for the breakdown of that class.
+SWAP_SIZES_KM = ((1, 99), (100, 999), (1_000, 9_999), (10_000, None))
+
+
+@dataclass
+class Tally:
+    reports: int = 0
+    flagged: int = 0
+    flagged_by_fixed_rules: int = 0
+    suggested: int = 0
+    suggested_right: int = 0
+
+    def add(self, flagged, flagged_by_fixed_rules, suggestion, true_reading):
+        self.reports += 1
+        self.flagged += flagged
+        self.flagged_by_fixed_rules += flagged_by_fixed_rules
+        if suggestion is not None:
+            self.suggested += 1
+            right = abs(suggestion - true_reading) <= SUGGESTION_TOLERANCE_KM
+            self.suggested_right += right
+
+    @property
+    def share_flagged(self):
+        return self.flagged / self.reports if self.reports else 0.0
+
+    @property
+    def share_flagged_by_fixed_rules(self):
+        return self.flagged_by_fixed_rules / self.reports if self.reports else 0.0
+
+
+@dataclass
+class Results:
+    by_class: dict = field(
+        default_factory=lambda: {
+            error: Tally() for error in history_generator.ERROR_CLASSES
+        }
+    )
+    clean: Tally = field(default_factory=Tally)
+    errors: Tally = field(default_factory=Tally)
+    swaps_by_size: dict = field(
+        default_factory=lambda: {size: Tally() for size in SWAP_SIZES_KM}
+    )
+    vehicles: int = 0
+    seconds: float = 0.0
+
+    def meets_targets(self):
+        return (
+            self.errors.share_flagged >= TARGET_RECALL
+            and self.clean.share_flagged <= TARGET_FALSE_ALARMS
+        )
+
+
+def history_before(vehicle, index):
+    """The readings before visit `index`, newest first, as the wizard passes them."""
+    earlier = vehicle.visits[max(0, index - checks.HISTORY_WINDOW) : index]
+    return [
+        checks.PastReading(visit.visit_date, visit.reading, visit.odometer_work)
+        for visit in reversed(earlier)
+    ]
+
+
+def _swap_size(observation):
+    moved = abs(observation.reading - observation.true_reading)
+    for size in SWAP_SIZES_KM:
+        lowest, highest = size
+        if moved >= lowest and (highest is None or moved <= highest):
+            return size
+    raise ValueError(f"a swap that does not move the reading: {observation}")
+
+
+def evaluate(fleet, observations):
+    started = time.perf_counter()
+    vehicles = {vehicle.vehicle_id: vehicle for vehicle in fleet}
+    results = Results(vehicles=len(fleet))
+    for observation in observations:
+        findings = checks.check_reading(
+            reading=observation.reading,
+            reading_date=observation.reading_date,
+            today=observation.today,
+            history=history_before(
+                vehicles[observation.vehicle_id], observation.visit_index
+            ),
+            odometer_work=observation.odometer_work,
+        )
+        raised = [finding for finding in findings if finding.severity in FLAGGING]
+        outcome = (
+            bool(raised),
+            any(finding.code in FIXED_RULE_CODES for finding in raised),
+            next((f.suggestion for f in findings if f.suggestion is not None), None),
+            observation.true_reading,
+        )
+        if observation.error is None:
+            results.clean.add(*outcome)
+            continue
+        results.errors.add(*outcome)
+        results.by_class[observation.error].add(*outcome)
+        if observation.error == history_generator.SWAPPED_DIGITS:
+            results.swaps_by_size[_swap_size(observation)].add(*outcome)
+    results.seconds = time.perf_counter() - started
+    return results
+
+
+def run(seed=DEFAULT_SEED, vehicles=DEFAULT_VEHICLES):
+    fleet, observations = history_generator.generate_stream(seed, vehicles)
+    return evaluate(fleet, observations)
+
+
+def _percent(share):
+    return f"{100 * share:.1f} %"
+
+
+def _suggestions(tally):
+    if not tally.suggested:
+        return "-"
+    return f"{tally.suggested} ({_percent(tally.suggested_right / tally.suggested)})"
+
+
+def report(results, command):
+    """The results as Markdown, ready for docs/data-quality.md."""
+    lines = [
+        f"Command: `{command}`",
+        "",
+        f"{results.vehicles} vehicles, {results.clean.reports + results.errors.reports}"
+        f" reports checked in {results.seconds:.1f} s.",
+        "",
+        "| Error class | Reports | Flagged by the checks | Flagged by the fixed rules"
+        " | Suggestions (right) |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for error, tally in results.by_class.items():
+        lines.append(
+            f"| {error} | {tally.reports} | {_percent(tally.share_flagged)} | "
+            f"{_percent(tally.share_flagged_by_fixed_rules)} | {_suggestions(tally)} |"
+        )
+    errors, clean = results.errors, results.clean
+    lines += [
+        f"| **all errors (recall)** | {errors.reports} | "
+        f"**{_percent(errors.share_flagged)}** | "
+        f"{_percent(errors.share_flagged_by_fixed_rules)} | {_suggestions(errors)} |",
+        f"| **clean (false alarms)** | {clean.reports} | "
+        f"**{_percent(clean.share_flagged)}** | "
+        f"{_percent(clean.share_flagged_by_fixed_rules)} | {_suggestions(clean)} |",
+        "",
+        f"Targets: recall >= {_percent(TARGET_RECALL)}, false alarms <= "
+        f"{_percent(TARGET_FALSE_ALARMS)}: "
+        f"{'met' if results.meets_targets() else 'NOT met'}.",
+        "",
+        "Swapped digits by how far the swap moves the reading:",
+        "",
+        "| Reading moved by | Reports | Flagged by the checks | Flagged by the fixed"
+        " rules |",
+        "|---|---:|---:|---:|",
+    ]
+    for (lowest, highest), tally in results.swaps_by_size.items():
+        size = (
+            f"{lowest:,} km or more"
+            if highest is None
+            else f"{lowest:,}-{highest:,} km"
+        )
+        lines.append(
+            f"| {size} | {tally.reports} | {_percent(tally.share_flagged)} | "
+            f"{_percent(tally.share_flagged_by_fixed_rules)} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--vehicles", type=int, default=DEFAULT_VEHICLES)
+    args = parser.parse_args(argv)
+    command = shlex.join(
+        ["python", "-m", "bench.data_quality"]
+        + ["--seed", str(args.seed), "--vehicles", str(args.vehicles)]
+    )
+    results = run(args.seed, args.vehicles)
+    print(report(results, command))
+    return 0 if results.meets_targets() else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

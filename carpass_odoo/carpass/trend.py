@@ -1,0 +1,241 @@
+# Copyright 2026 carpass_odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Where a vehicle's odometer should stand, and which slip of the hand fits better.
+
+Plain Python, never imports odoo; used by checks.py. A reading is compared with the
+distance the vehicle usually drives (its own trend, or for a vehicle without enough
+history, what vehicles drive) through a smoothed ratio: a slack is added to both the
+distance driven and the distance expected, so that a holiday trip, or weeks without
+driving, between two close visits is not an anomaly, while a reading ten times too
+high or too low always is.
+"""
+
+import math
+from dataclasses import dataclass
+from datetime import date
+
+# The usual daily distance is taken over the last two years of history: long enough
+# to average out holidays, short enough to follow a new owner.
+TREND_LOOKBACK_DAYS = 730
+# Below four weeks of history the vehicle's own rate says too little.
+TREND_MIN_SPAN_DAYS = 28
+# Slack on the high side: about one long holiday trip on top of the usual distance.
+TREND_SLACK_KM = 3_000
+# Slack on the low side: a vehicle left standing for weeks still drives to the garage.
+TREND_LOW_SLACK_KM = 1_000
+# Plausible band: (driven + slack) between (expected + slack) / TREND_LOW_FACTOR and
+# (expected + slack) * TREND_HIGH_FACTOR. Driving habits change from one year to
+# the next (new job, new owner, illness), so the band is wide; a digit too many or
+# too few, miles or the trip counter are mostly far outside it.
+TREND_HIGH_FACTOR = 2.5
+TREND_LOW_FACTOR = 3.0
+# A correction is suggested only when exactly one single-slip variant of the typed
+# reading lands within this factor (smoothed as above) of the expected distance:
+# about the spread of correct readings, so that the intended value is inside.
+SUGGESTION_FACTOR = 1.5
+# A vehicle with too little history of its own is compared with what any vehicle
+# can drive: a taxi in double shifts does about 150,000 km a year.
+TYPICAL_KM_PER_YEAR = 15_000
+POPULATION_MAX_KM_PER_YEAR = 200_000
+# A vehicle whose first reading was this low was new then. Until it has a trend of
+# its own it is compared with a typical year's distance: new vehicles are driven, so
+# NEW_VEHICLE_LOW_FACTOR (smoothed as above) below it is a digit or a counter short;
+# vans and taxis are bought new too, so the factor above it is wider.
+NEW_VEHICLE_MAX_READING = 1_000
+NEW_VEHICLE_LOW_FACTOR = 3.0
+NEW_VEHICLE_HIGH_FACTOR = 5.0
+
+MILES_TO_KM = 1.609344
+
+EXTRA_DIGIT = "extra_digit"
+MISSING_DIGIT = "missing_digit"
+SWAPPED_DIGITS = "swapped_digits"
+MILES = "miles"
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """The plausible readings on one day, from the readings before it."""
+
+    previous_reading: int
+    previous_date: date
+    days: int
+    # This vehicle's usual distance per day, None when its history is too short.
+    km_per_day: float | None
+    expected_distance: float
+    lowest_distance: float
+    highest_distance: float
+
+    @property
+    def expected(self):
+        return round(self.previous_reading + self.expected_distance)
+
+    @property
+    def lowest(self):
+        return math.ceil(self.previous_reading + self.lowest_distance)
+
+    @property
+    def highest(self):
+        return math.floor(self.previous_reading + self.highest_distance)
+
+    def is_plausible(self, reading):
+        distance = reading - self.previous_reading
+        return self.lowest_distance <= distance <= self.highest_distance
+
+    def deviation(self, reading):
+        """|log| of the smoothed driven / expected distance ratio (0: as expected)."""
+        driven = reading - self.previous_reading + TREND_SLACK_KM
+        if driven <= 0:
+            return math.inf
+        return abs(math.log(driven / (self.expected_distance + TREND_SLACK_KM)))
+
+
+def current_odometer(history):
+    """The readings of `history` (newest first) taken on the current odometer.
+
+    A reading declared with odometer work is the first one of a new (or reset)
+    odometer: the readings before it say nothing about the current one.
+    """
+    segment = []
+    for past in history:
+        segment.append(past)
+        if past.odometer_work:
+            break
+    return segment
+
+
+def usual_km_per_day(segment):
+    """Average distance per day over the recent history, or None if unknown.
+
+    Total distance over total days is the best estimate of a rate from readings
+    taken at irregular intervals: the readings in between do not change it.
+    """
+    newest = segment[0]
+    base_days = None
+    base_reading = None
+    for past in segment[1:]:
+        days = (newest.reading_date - past.reading_date).days
+        if days < 0:
+            # Not newest first: no trend can be drawn from it.
+            return None
+        if days == 0:
+            # Another reading the same day (tyres and service, say) adds no span.
+            continue
+        enough = base_days is not None and base_days >= TREND_MIN_SPAN_DAYS
+        if enough and days > TREND_LOOKBACK_DAYS:
+            break
+        base_days, base_reading = days, past.reading
+    if base_days is None or base_days < TREND_MIN_SPAN_DAYS:
+        return None
+    distance = newest.reading - base_reading
+    if distance < 0:
+        return None
+    return distance / base_days
+
+
+def _smoothed_lowest(expected, factor):
+    """(driven + TREND_LOW_SLACK_KM) >= (expected + TREND_LOW_SLACK_KM) / factor."""
+    return max(0.0, (expected + TREND_LOW_SLACK_KM) / factor - TREND_LOW_SLACK_KM)
+
+
+def _smoothed_highest(expected, factor):
+    """(driven + TREND_SLACK_KM) <= (expected + TREND_SLACK_KM) * factor."""
+    return (expected + TREND_SLACK_KM) * factor - TREND_SLACK_KM
+
+
+def expect(history, reading_date):
+    """The Expectation for a reading on `reading_date` after `history` (newest first).
+
+    `history` must be non-empty and its newest reading dated before reading_date.
+    """
+    segment = current_odometer(history)
+    previous = segment[0]
+    days = (reading_date - previous.reading_date).days
+    population_max = POPULATION_MAX_KM_PER_YEAR / 365 * days + TREND_SLACK_KM
+    km_per_day = usual_km_per_day(segment)
+    if km_per_day is not None:
+        expected = km_per_day * days
+        lowest = _smoothed_lowest(expected, TREND_LOW_FACTOR)
+        highest = min(population_max, _smoothed_highest(expected, TREND_HIGH_FACTOR))
+    else:
+        expected = TYPICAL_KM_PER_YEAR / 365 * days
+        first = segment[-1]
+        was_new = first.reading <= NEW_VEHICLE_MAX_READING and not first.odometer_work
+        lowest = _smoothed_lowest(expected, NEW_VEHICLE_LOW_FACTOR) if was_new else 0.0
+        highest = population_max
+        if was_new:
+            highest = min(highest, _smoothed_highest(expected, NEW_VEHICLE_HIGH_FACTOR))
+    return Expectation(
+        previous_reading=previous.reading,
+        previous_date=previous.reading_date,
+        days=days,
+        km_per_day=km_per_day,
+        expected_distance=expected,
+        lowest_distance=lowest,
+        highest_distance=highest,
+    )
+
+
+# Single slips of the hand, undone -----------------------------------------------
+# Each returns the readings that the typed one could have been meant as. Variants
+# with a leading zero are left out: nobody reads a leading zero off an odometer.
+
+
+def without_one_digit(reading):
+    digits = str(reading)
+    variants = {digits[:i] + digits[i + 1 :] for i in range(len(digits))}
+    return {int(v) for v in variants if v and v[0] != "0"}
+
+
+def with_one_more_digit(reading):
+    # Not in front: any leading digit gives a plausible reading to some vehicle, so
+    # one that fits says nothing (a trip counter fits as well as a lost digit).
+    digits = str(reading)
+    variants = {
+        digits[:i] + extra + digits[i:]
+        for i in range(1, len(digits) + 1)
+        for extra in "0123456789"
+    }
+    return {int(v) for v in variants}
+
+
+def with_two_digits_swapped(reading):
+    digits = str(reading)
+    variants = {
+        digits[:i] + digits[i + 1] + digits[i] + digits[i + 2 :]
+        for i in range(len(digits) - 1)
+        if digits[i] != digits[i + 1]
+    }
+    return {int(v) for v in variants if v[0] != "0"}
+
+
+def from_miles(reading):
+    return {round(reading * MILES_TO_KM)}
+
+
+UNDO_SLIP = (
+    (EXTRA_DIGIT, without_one_digit),
+    (MISSING_DIGIT, with_one_more_digit),
+    (SWAPPED_DIGITS, with_two_digits_swapped),
+    (MILES, from_miles),
+)
+
+
+def likely_intended(expectation, reading):
+    """(slip, intended reading) when exactly one undone slip fits the trend, else None.
+
+    Only for an implausible reading of a vehicle with a trend of its own: without
+    one, "expected" is a guess about an average car, and so would be the suggestion.
+    """
+    if expectation.km_per_day is None or expectation.is_plausible(reading):
+        return None
+    limit = math.log(SUGGESTION_FACTOR)
+    fitting = {}
+    for slip, undo in UNDO_SLIP:
+        for candidate in undo(reading):
+            if expectation.deviation(candidate) <= limit:
+                fitting.setdefault(candidate, slip)
+    if len(fitting) != 1:
+        return None
+    ((candidate, slip),) = fitting.items()
+    return slip, candidate

@@ -1,0 +1,784 @@
+# Copyright 2026 carpass_odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+import time
+import uuid
+from datetime import timedelta
+
+from odoo import _, api, fields, models, tools
+from odoo.exceptions import UserError, ValidationError
+from odoo.modules import module as odoo_module
+
+from ..carpass import checks
+from ..carpass.exceptions import (
+    CarpassError,
+    CarpassTransientError,
+)
+from ..carpass.payloads import Correction, Observation, Status
+from .carpass_messages import carpass_error_message, finding_message
+
+_logger = logging.getLogger(__name__)
+
+STATES = [
+    ("draft", "Not Sent"),
+    ("sending", "Sending"),
+    ("ongoing", "Ongoing"),
+    ("waiting", "Waiting for Registration"),
+    ("accepted", "Accepted"),
+    ("anomaly", "Anomaly"),
+    ("error", "Error"),
+    ("confirmed", "Confirmed"),
+    ("rejected", "Rejected"),
+    ("skipped", "Skipped"),
+]
+ATTENTION_STATES = ("draft", "error", "anomaly", "rejected")
+PENDING_STATES = ("ongoing", "waiting")
+SENDABLE_STATES = ("draft", "error", "anomaly", "rejected")
+STATUS_TO_STATE = {
+    Status.ONGOING: "ongoing",
+    Status.REVIEWING: "ongoing",
+    Status.WAITING_FOR_DIV: "waiting",
+    Status.ACTION_REQUIRED: "anomaly",
+    Status.REJECTED: "rejected",
+    Status.DONE: "accepted",
+}
+# A reading above this cannot be on a car's dashboard (7 digits) and would not fit the column.
+MAX_READING = 9_999_999
+# Transport failures are retried after 1, 2, 4, ... minutes, at most every 4 hours.
+RETRY_BASE_MINUTES = 1
+RETRY_MAX_MINUTES = 240
+# A registration left in "sending" this long was interrupted: its outcome is unknown.
+STALE_SENDING_MINUTES = 10
+SKIP_REASONS = [
+    ("foreign", "Foreign vehicle"),
+    ("heavy", "Vehicle over 3.5 t"),
+    ("not_applicable", "Not applicable"),
+]
+
+
+def in_test_mode():
+    return tools.config["test_enable"] or odoo_module.current_test
+
+
+class CarpassRegistration(models.Model):
+    _name = "carpass.registration"
+    _description = "Car-Pass Registration"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "reading_date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        string="Reference", required=True, readonly=True, copy=False, default="/"
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    repair_id = fields.Many2one(
+        "repair.order", string="Repair Order", index=True, check_company=True
+    )
+    vehicle_id = fields.Many2one(
+        "fleet.vehicle", string="Vehicle", required=True, index=True, tracking=True
+    )
+    license_plate = fields.Char(related="vehicle_id.license_plate")
+    vin = fields.Char(string="VIN", tracking=True)
+    odometer = fields.Integer(string="Odometer Reading", required=True, tracking=True)
+    reading_date = fields.Date(
+        string="Reading Date",
+        required=True,
+        default=fields.Date.context_today,
+        tracking=True,
+    )
+    odometer_work = fields.Boolean(
+        string="Work on the Odometer",
+        tracking=True,
+        help="The odometer was replaced or repaired: explains a lower reading.",
+    )
+    state = fields.Selection(
+        STATES, default="draft", required=True, index=True, tracking=True, copy=False
+    )
+    needs_attention = fields.Boolean(
+        compute="_compute_needs_attention", store=True, index=True
+    )
+    reference = fields.Char(
+        string="Idempotency Key",
+        required=True,
+        readonly=True,
+        copy=False,
+        default=lambda self: str(uuid.uuid4()),
+        help="Sent with the report so that Car-Pass never registers it twice.",
+    )
+    request_guid = fields.Char(
+        string="Car-Pass Request", readonly=True, copy=False, index=True, tracking=True
+    )
+    carpass_status = fields.Char(string="Car-Pass Status", readonly=True, copy=False)
+    issue_ids = fields.One2many(
+        "carpass.registration.issue", "registration_id", string="Issues", copy=False
+    )
+    open_issue_count = fields.Integer(compute="_compute_open_issue_count")
+    attempt_ids = fields.One2many(
+        "carpass.registration.attempt", "registration_id", string="Attempts", copy=False
+    )
+    error_message = fields.Text(readonly=True, copy=False)
+    retryable = fields.Boolean(
+        readonly=True, copy=False, help="The last failure was a transport failure."
+    )
+    outcome_unknown = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="The last attempt may have reached Car-Pass: ask before sending again.",
+    )
+    retry_count = fields.Integer(readonly=True, copy=False)
+    next_retry_at = fields.Datetime(readonly=True, copy=False, index=True)
+    sending_since = fields.Datetime(readonly=True, copy=False)
+    sent_date = fields.Datetime(readonly=True, copy=False)
+    sent_odometer = fields.Integer(
+        string="Reading First Sent", readonly=True, copy=False
+    )
+    sent_reading_date = fields.Date(string="Date First Sent", readonly=True, copy=False)
+    failed_correction_count = fields.Integer(readonly=True, copy=False)
+    correction_form_suggested = fields.Boolean(
+        compute="_compute_correction_form_suggested"
+    )
+    skip_reason = fields.Selection(SKIP_REASONS, copy=False, tracking=True)
+    skip_note = fields.Char(copy=False)
+    confirm_reason = fields.Text(readonly=True, copy=False)
+    odometer_log_id = fields.Many2one(
+        "fleet.vehicle.odometer", string="Odometer Log", readonly=True, copy=False
+    )
+
+    _sql_constraints = [
+        (
+            "reference_unique",
+            "unique(reference)",
+            "The idempotency key must be unique.",
+        ),
+        (
+            "odometer_range",
+            f"CHECK(odometer >= 0 AND odometer <= {MAX_READING})",
+            "The odometer reading is out of range.",
+        ),
+    ]
+
+    @api.depends("state")
+    def _compute_needs_attention(self):
+        for registration in self:
+            registration.needs_attention = registration.state in ATTENTION_STATES
+
+    @api.depends("issue_ids.resolved")
+    def _compute_open_issue_count(self):
+        for registration in self:
+            registration.open_issue_count = len(
+                registration.issue_ids.filtered(lambda issue: not issue.resolved)
+            )
+
+    @api.depends("failed_correction_count", "company_id.carpass_correction_threshold")
+    def _compute_correction_form_suggested(self):
+        for registration in self:
+            threshold = registration.company_id.carpass_correction_threshold or 2
+            registration.correction_form_suggested = (
+                registration.failed_correction_count >= threshold
+            )
+
+    @api.constrains("odometer", "reading_date", "vin")
+    def _check_reading(self):
+        today = fields.Date.context_today(self)
+        for registration in self:
+            if registration.state in ("draft", "skipped"):
+                # A postponed report may wait for its reading; sending checks it.
+                continue
+            if registration.odometer <= 0:
+                raise ValidationError(
+                    _("The odometer reading must be a positive whole number.")
+                )
+            if registration.reading_date > today:
+                raise ValidationError(_("The reading date cannot be in the future."))
+            if not (registration.vin or "").strip():
+                raise ValidationError(_("The VIN is required to report to Car-Pass."))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_reading_value(vals)
+            if vals.get("name", "/") == "/":
+                vals["name"] = (
+                    self.env["ir.sequence"].next_by_code("carpass.registration") or "/"
+                )
+            if vals.get("vin"):
+                vals["vin"] = vals["vin"].strip().upper()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_reading_value(vals)
+        if vals.get("vin"):
+            vals = dict(vals, vin=vals["vin"].strip().upper())
+        result = super().write(vals)
+        if {"odometer", "reading_date", "odometer_work"} & set(vals):
+            self._sync_odometer_log()
+        return result
+
+    @api.model
+    def _check_reading_value(self, vals):
+        reading = vals.get("odometer")
+        if reading is not None and not (0 <= reading <= MAX_READING):
+            raise ValidationError(
+                _(
+                    "%(reading)s is not a possible odometer reading (at most %(max)s km).",
+                    reading=reading,
+                    max=MAX_READING,
+                )
+            )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_reported(self):
+        if any(registration.request_guid for registration in self):
+            raise UserError(
+                _("A registration that reached Car-Pass cannot be deleted.")
+            )
+
+    # ------------------------------------------------------------
+    # Odometer log and local checks
+    # ------------------------------------------------------------
+
+    def _sync_odometer_log(self):
+        """Mirror the reading in Fleet's odometer log, bypassing its 'no lower value' rule."""
+        Odometer = self.env["fleet.vehicle.odometer"].sudo()
+        for registration in self.filtered(lambda r: r.state != "skipped"):
+            values = {
+                "value": registration.odometer,
+                "date": registration.reading_date,
+                "carpass_odometer_work": registration.odometer_work,
+            }
+            if registration.odometer_log_id:
+                registration.odometer_log_id.sudo().write(values)
+            else:
+                registration.odometer_log_id = Odometer.create(
+                    dict(values, vehicle_id=registration.vehicle_id.id)
+                )
+
+    @api.model
+    def _carpass_history(self, vehicle, exclude_log=None):
+        """Earlier readings of the vehicle, newest first, as the checks expect them."""
+        domain = [("vehicle_id", "=", vehicle.id)]
+        if exclude_log:
+            domain.append(("id", "!=", exclude_log.id))
+        logs = (
+            self.env["fleet.vehicle.odometer"]
+            .sudo()
+            .search_fetch(
+                domain,
+                ["date", "value", "carpass_odometer_work"],
+                order="date desc, id desc",
+                limit=checks.HISTORY_WINDOW,
+            )
+        )
+        return [
+            checks.PastReading(
+                reading_date=log.date,
+                reading=int(log.value),
+                odometer_work=log.carpass_odometer_work,
+            )
+            for log in logs
+            if log.date
+        ]
+
+    def _carpass_findings(self):
+        self.ensure_one()
+        return checks.check_observation(
+            vin=self.vin or "",
+            reading=self.odometer,
+            reading_date=self.reading_date,
+            today=fields.Date.context_today(self),
+            history=self._carpass_history(self.vehicle_id, self.odometer_log_id),
+            odometer_work=self.odometer_work,
+        )
+
+    def _set_local_issues(self, findings):
+        self.ensure_one()
+        self.issue_ids.filtered(lambda issue: issue.source == "local").unlink()
+        self.env["carpass.registration.issue"].create(
+            [
+                {
+                    "registration_id": self.id,
+                    "source": "local",
+                    "code": finding.code,
+                    "severity": finding.severity.value,
+                    "message": finding_message(self.env, finding),
+                    "suggestion": finding.suggestion or 0,
+                }
+                for finding in findings
+            ]
+        )
+
+    # ------------------------------------------------------------
+    # Buttons
+    # ------------------------------------------------------------
+
+    def action_send(self):
+        """Envelope: send, resend or correct each selected registration."""
+        outcomes = self._carpass_send_each()
+        return self._carpass_notify(outcomes, _("Car-Pass: send"))
+
+    def action_refresh_status(self):
+        outcomes = []
+        for registration in self:
+            if not registration.request_guid:
+                outcomes.append((registration, False, _("not sent yet")))
+                continue
+            outcomes.append(registration._carpass_refresh_one())
+        return self._carpass_notify(outcomes, _("Car-Pass: status"))
+
+    def action_reset_to_draft(self):
+        for registration in self:
+            if registration.state not in ("skipped", "error"):
+                raise UserError(
+                    _(
+                        "Only skipped or failed registrations can be put back to 'Not Sent' "
+                        "(%(name)s is %(state)s).",
+                        name=registration.name,
+                        state=registration._state_label(),
+                    )
+                )
+        self.write({"state": "draft", "skip_reason": False, "skip_note": False})
+        return True
+
+    def action_print_correction_form(self):
+        return self.env.ref(
+            "carpass_odoo.action_report_carpass_correction_form"
+        ).report_action(self)
+
+    def _state_label(self):
+        return dict(self._fields["state"]._description_selection(self.env))[self.state]
+
+    @api.model
+    def _carpass_notify(self, outcomes, title):
+        """One line per record, so a bulk action says what happened to each."""
+        lines = [
+            f"{'✔' if success else '✘'} {registration.display_name}: {text}"
+            for registration, success, text in outcomes
+        ]
+        failed = any(not success for _registration, success, _text in outcomes)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": title,
+                "message": "\n".join(lines),
+                "type": "warning" if failed else "success",
+                "sticky": failed,
+                "next": {"type": "ir.actions.act_window_close"}
+                if self.env.context.get("carpass_close_after")
+                else {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    # ------------------------------------------------------------
+    # Sending
+    # ------------------------------------------------------------
+
+    def _carpass_lock(self, wait=False):
+        """Rows this transaction may process; others are being sent by another worker."""
+        if not self.ids:
+            return self.browse()
+        self.flush_recordset()
+        mode = "" if wait else "SKIP LOCKED"
+        self.env.cr.execute(
+            f"SELECT id FROM carpass_registration WHERE id IN %s FOR UPDATE {mode}",  # noqa: S608
+            [tuple(self.ids)],
+        )
+        locked = {row[0] for row in self.env.cr.fetchall()}
+        self.invalidate_recordset()
+        return self.filtered(lambda registration: registration.id in locked)
+
+    def _carpass_send_each(self, commit=False):
+        outcomes = []
+        self.check_access("write")
+        locked = self._carpass_lock()
+        for registration in self:
+            if registration not in locked:
+                outcomes.append(
+                    (registration, False, _("being sent by another process, try again"))
+                )
+                continue
+            outcomes.append(registration._carpass_send_one())
+            if commit and not in_test_mode():
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        return outcomes
+
+    def _carpass_send_one(self):
+        """Report this registration; returns (record, success, text). Never raises."""
+        self.ensure_one()
+        if self.state not in SENDABLE_STATES + ("sending",):
+            return (
+                self,
+                False,
+                _("nothing to send (%(state)s)", state=self._state_label()),
+            )
+        findings = self._carpass_findings()
+        self._set_local_issues(findings)
+        if checks.has_blocking(findings):
+            blocking = [f for f in findings if f.severity == checks.Severity.BLOCKING]
+            message = "; ".join(finding_message(self.env, f) for f in blocking)
+            self.write({"state": "error", "error_message": message, "retryable": False})
+            return self, False, message
+        try:
+            client = self.company_id._carpass_client()
+        except UserError as error:
+            self.write(
+                {"state": "error", "error_message": str(error), "retryable": False}
+            )
+            return self, False, str(error)
+        if self.request_guid:
+            return self._carpass_call(
+                "correct",
+                lambda: client.correct(self.request_guid, self._carpass_correction()),
+            )
+        if self.outcome_unknown or self.state == "sending":
+            # The last send may have reached Car-Pass: ask before sending again.
+            self.outcome_unknown = True
+            lookup = self._carpass_call(
+                "lookup", lambda: client.find_observation(self.reference)
+            )
+            if self.request_guid or self.outcome_unknown:
+                return lookup
+        self._carpass_mark_sending()
+        return self._carpass_call(
+            "create", lambda: client.create_observation(self._carpass_observation())
+        )
+
+    def _carpass_mark_sending(self):
+        """Record that a send starts, committed first so a crash leaves a trace."""
+        self.write({"state": "sending", "sending_since": fields.Datetime.now()})
+        if not in_test_mode():
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    def _carpass_observation(self):
+        self.ensure_one()
+        return Observation(
+            vin=self.vin,
+            odometer_reading=self.odometer,
+            odometer_reading_date=self.reading_date,
+            enterprise_number=self.company_id._carpass_enterprise(),
+            establishment_number=self.company_id.carpass_establishment_number,
+            license_plate=self.vehicle_id.license_plate or "",
+            first_use_date=self.vehicle_id.carpass_first_use_date or None,
+            odometer_work=self.odometer_work,
+            reference=self.reference,
+        )
+
+    def _carpass_correction(self):
+        self.ensure_one()
+        return Correction(
+            odometer_reading=self.odometer,
+            odometer_reading_date=self.reading_date,
+            vin=self.vin,
+            odometer_work=self.odometer_work,
+        )
+
+    def _carpass_call(self, operation, call):
+        """Run one API call, record the attempt and apply the answer; never raises."""
+        self.ensure_one()
+        started = time.monotonic()
+        try:
+            result = call()
+        except CarpassError as error:
+            self._carpass_record_failure(operation, error, started)
+            return self, False, carpass_error_message(self.env, error)
+        self._carpass_log_attempt(
+            operation, True, started, result.status.value if result else ""
+        )
+        if operation == "lookup" and result is None:
+            # Car-Pass never received it: sending now cannot create a second report.
+            self.write({"outcome_unknown": False})
+            return self, False, _("not received by Car-Pass yet")
+        self._carpass_apply_result(result, operation)
+        return self, True, self._state_label()
+
+    def _carpass_apply_result(self, result, operation):
+        state = STATUS_TO_STATE[result.status]
+        if state == "accepted" and self.state == "confirmed":
+            state = "confirmed"
+        values = {
+            "state": state,
+            "request_guid": result.request_guid or self.request_guid,
+            "carpass_status": result.status.value,
+            "error_message": False,
+            "retryable": False,
+            "outcome_unknown": False,
+            "next_retry_at": False,
+            "sending_since": False,
+        }
+        if not self.sent_date:
+            values.update(
+                sent_date=fields.Datetime.now(),
+                sent_odometer=self.odometer,
+                sent_reading_date=self.reading_date,
+            )
+        if operation == "correct" and state in ("anomaly", "rejected"):
+            values["failed_correction_count"] = self.failed_correction_count + 1
+        self.write(values)
+        self._set_carpass_issues(result.issues)
+        self._carpass_post_outcome(operation)
+        if state == "accepted":
+            self._carpass_after_accepted()
+
+    def _carpass_after_accepted(self):
+        """Hook for what follows an accepted reading (the work description)."""
+
+    def _set_carpass_issues(self, issues):
+        self.ensure_one()
+        self.issue_ids.filtered(lambda issue: issue.source == "carpass").unlink()
+        self.env["carpass.registration.issue"].create(
+            [
+                {
+                    "registration_id": self.id,
+                    "source": "carpass",
+                    "code": issue.code,
+                    "message": issue.message,
+                    "severity": "warning",
+                    "actions": ",".join(issue.actions),
+                    "resolved": issue.resolved,
+                }
+                for issue in issues
+            ]
+        )
+
+    def _carpass_record_failure(self, operation, error, started):
+        message = carpass_error_message(self.env, error)
+        self._carpass_log_attempt(
+            operation, False, started, type(error).__name__, message
+        )
+        values = {"error_message": message, "sending_since": False}
+        if isinstance(error, CarpassTransientError):
+            delay = min(RETRY_BASE_MINUTES * 2**self.retry_count, RETRY_MAX_MINUTES)
+            values.update(
+                retryable=True,
+                retry_count=self.retry_count + 1,
+                next_retry_at=fields.Datetime.now() + timedelta(minutes=delay),
+                outcome_unknown=self.outcome_unknown or error.outcome_unknown,
+            )
+        else:
+            values["retryable"] = False
+            if operation == "correct":
+                values["failed_correction_count"] = self.failed_correction_count + 1
+        if operation in ("create", "lookup", "correct") or self.state == "sending":
+            values["state"] = "error"
+        self.write(values)
+        if operation in ("create", "correct") and not values.get("retryable"):
+            self.message_post(
+                body=_("Car-Pass refused the report: %(error)s", error=message)
+            )
+
+    def _carpass_log_attempt(self, operation, success, started, outcome, error=""):
+        self.env["carpass.registration.attempt"].create(
+            {
+                "registration_id": self.id,
+                "operation": operation,
+                "success": success,
+                "outcome": outcome,
+                "error_message": error,
+                "duration_ms": int((time.monotonic() - started) * 1000),
+            }
+        )
+
+    def _carpass_post_outcome(self, operation):
+        body = _(
+            "Car-Pass registration %(name)s (%(vin)s, %(odometer)s km on %(date)s): %(state)s.",
+            name=self.name,
+            vin=self.vin,
+            odometer=self.odometer,
+            date=self.reading_date,
+            state=self._state_label(),
+        )
+        self.message_post(body=body)
+        for record in (self.repair_id, self.vehicle_id):
+            if record:
+                record.sudo().message_post(body=body)
+
+    def _carpass_refresh_one(self):
+        self.ensure_one()
+        try:
+            client = self.company_id._carpass_client()
+        except UserError as error:
+            return self, False, str(error)
+        return self._carpass_call(
+            "status", lambda: client.get_status(self.request_guid)
+        )
+
+    # ------------------------------------------------------------
+    # Crons
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cron_carpass_refresh_status(self, limit=200):
+        registrations = self.search(
+            [("state", "in", PENDING_STATES), ("request_guid", "!=", False)],
+            limit=limit,
+            order="write_date asc",
+        )
+        for registration in registrations._carpass_lock():
+            registration._carpass_refresh_one()
+            if not in_test_mode():
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    @api.model
+    def _cron_carpass_retry(self, limit=200):
+        """Resend what failed for transport reasons, and finish interrupted sends."""
+        now = fields.Datetime.now()
+        stale = now - timedelta(minutes=STALE_SENDING_MINUTES)
+        registrations = self.search(
+            [
+                "|",
+                "&",
+                ("state", "=", "error"),
+                "&",
+                ("retryable", "=", True),
+                ("next_retry_at", "<=", now),
+                "&",
+                ("state", "=", "sending"),
+                ("sending_since", "<=", stale),
+            ],
+            limit=limit,
+            order="next_retry_at asc, id asc",
+        )
+        for registration in registrations:
+            if registration.state == "sending":
+                # Interrupted mid-send: Car-Pass may have it, so ask before sending again.
+                registration.write({"outcome_unknown": True})
+        return registrations._carpass_send_each(commit=True)
+
+    # ------------------------------------------------------------
+    # Wizard
+    # ------------------------------------------------------------
+
+    def _carpass_open_wizard(self):
+        self.ensure_one()
+        wizard = self.env["carpass.registration.wizard"].create(
+            {"registration_id": self.id}
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Report to Car-Pass"),
+            "res_model": "carpass.registration.wizard",
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+    def action_edit_in_wizard(self):
+        """Pencil: edit the data with the same checks as at the end of a repair."""
+        return self._carpass_open_wizard()
+
+    # ------------------------------------------------------------
+    # Confirm as correct and manual correction (managers)
+    # ------------------------------------------------------------
+
+    def _check_carpass_manager(self):
+        if not self.env.user.has_group("carpass_odoo.group_carpass_manager"):
+            raise UserError(
+                _(
+                    "Only Car-Pass managers may confirm readings or ask manual corrections."
+                )
+            )
+
+    def action_open_confirm_wizard(self):
+        self._check_carpass_manager()
+        wrong = self.filtered(
+            lambda r: r.state not in ("anomaly", "rejected") or not r.request_guid
+        )
+        if wrong:
+            raise UserError(
+                _(
+                    "Only registrations with an anomaly at Car-Pass can be confirmed: %(names)s",
+                    names=", ".join(wrong.mapped("name")),
+                )
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Confirm as Correct"),
+            "res_model": "carpass.confirm.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_registration_ids": [(6, 0, self.ids)]},
+        }
+
+    def action_open_manual_correction_wizard(self):
+        self._check_carpass_manager()
+        self.ensure_one()
+        if not self.request_guid:
+            raise UserError(
+                _("Only a registration known to Car-Pass can be corrected manually.")
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Manual Correction"),
+            "res_model": "carpass.manual.correction.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_registration_id": self.id,
+                "default_odometer": self.odometer,
+                "default_reading_date": self.reading_date,
+            },
+        }
+
+    def _carpass_confirm(self, reason):
+        """Green check: tell Car-Pass the data was right. It cannot be undone there."""
+        self._check_carpass_manager()
+        outcomes = []
+        for registration in self._carpass_lock():
+            try:
+                client = registration.company_id._carpass_client()
+            except UserError as error:
+                outcomes.append((registration, False, str(error)))
+                continue
+            record, success, text = registration._carpass_call(
+                "confirm", lambda r=registration: client.confirm(r.request_guid, reason)
+            )
+            if success and record.state == "accepted":
+                record.write({"state": "confirmed", "confirm_reason": reason})
+                record.issue_ids.write({"resolved": True})
+                record.message_post(
+                    body=_(
+                        "Confirmed as correct at Car-Pass: %(reason)s", reason=reason
+                    )
+                )
+                text = record._state_label()
+            outcomes.append((record, success, text))
+        return outcomes
+
+    def _carpass_request_manual_correction(self, manual_correction):
+        self._check_carpass_manager()
+        self.ensure_one()
+        client = self.company_id._carpass_client()
+        outcome = self._carpass_call(
+            "manual_correction",
+            lambda: client.request_manual_correction(
+                self.request_guid, manual_correction
+            ),
+        )
+        if outcome[1]:
+            self.message_post(
+                body=_(
+                    "Manual correction asked to Car-Pass: %(reading)s km on %(date)s. "
+                    "Reason: %(reason)s",
+                    reading=manual_correction.odometer_reading,
+                    date=manual_correction.odometer_reading_date,
+                    reason=manual_correction.reason,
+                )
+            )
+        return outcome
+
+    @api.model
+    def carpass_attention_count(self):
+        """The systray counter: registrations needing attention in the active companies."""
+        if not self.env.user.has_group("carpass_odoo.group_carpass_user"):
+            return 0
+        return self.search_count(
+            [
+                ("needs_attention", "=", True),
+                ("company_id", "in", self.env.companies.ids),
+            ]
+        )

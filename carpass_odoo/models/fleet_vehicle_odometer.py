@@ -1,0 +1,19 @@
+# Copyright 2026 carpass_odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+
+class FleetVehicleOdometer(models.Model):
+    _inherit = "fleet.vehicle.odometer"
+
+    carpass_odometer_work = fields.Boolean(
+        string="Work on the Odometer",
+        help="The odometer was replaced or repaired at this reading.",
+    )
+
+    def init(self):
+        # The checks read a vehicle's latest readings: keep that an index scan at any size.
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS fleet_vehicle_odometer_carpass_history_idx "
+            "ON fleet_vehicle_odometer (vehicle_id, date DESC, id DESC)"
+        )

@@ -1,0 +1,114 @@
+# Copyright 2026 carpass_odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import _, api, fields, models
+
+from .carpass_registration import STATES
+
+
+class RepairOrder(models.Model):
+    _inherit = "repair.order"
+
+    carpass_vehicle_id = fields.Many2one(
+        "fleet.vehicle", string="Vehicle", tracking=True, index="btree_not_null"
+    )
+    carpass_license_plate = fields.Char(
+        related="carpass_vehicle_id.license_plate", string="License Plate"
+    )
+    carpass_vin = fields.Char(
+        related="carpass_vehicle_id.vin_sn",
+        string="VIN",
+        readonly=False,
+        help="Chassis number of the vehicle; filled in on the vehicle.",
+    )
+    carpass_odometer = fields.Integer(
+        string="Odometer Reading", tracking=True, copy=False
+    )
+    carpass_odometer_date = fields.Date(
+        string="Reading Date", copy=False, help="Defaults to the day the repair ends."
+    )
+    carpass_odometer_work = fields.Boolean(
+        string="Work on the Odometer",
+        copy=False,
+        help="The odometer was replaced or repaired during this repair.",
+    )
+    carpass_registration_ids = fields.One2many(
+        "carpass.registration", "repair_id", string="Car-Pass Registrations"
+    )
+    carpass_registration_id = fields.Many2one(
+        "carpass.registration",
+        compute="_compute_carpass_registration_id",
+        string="Car-Pass Registration",
+    )
+    carpass_state = fields.Selection(
+        STATES, compute="_compute_carpass_registration_id", string="Car-Pass Status"
+    )
+
+    @api.depends("carpass_registration_ids.state")
+    def _compute_carpass_registration_id(self):
+        for repair in self:
+            registration = repair.carpass_registration_ids[:1]
+            repair.carpass_registration_id = registration
+            repair.carpass_state = registration.state
+
+    def _carpass_must_report(self):
+        self.ensure_one()
+        return bool(
+            self.carpass_vehicle_id and self.carpass_vehicle_id.carpass_required
+        )
+
+    # ------------------------------------------------------------
+    # End of repair
+    # ------------------------------------------------------------
+
+    def action_repair_done(self):
+        result = super().action_repair_done()
+        self._carpass_create_registrations()
+        return result
+
+    def action_repair_end(self):
+        result = super().action_repair_end()
+        if isinstance(result, dict) or self.env.context.get("carpass_no_wizard"):
+            return result
+        registrations = self.carpass_registration_ids.filtered(
+            lambda registration: registration.state == "draft"
+        )
+        if len(registrations) == 1:
+            return registrations._carpass_open_wizard()
+        if registrations:
+            action = self.env["ir.actions.act_window"]._for_xml_id(
+                "carpass_odoo.action_carpass_registration"
+            )
+            action["domain"] = [("id", "in", registrations.ids)]
+            return action
+        return result
+
+    def _carpass_create_registrations(self):
+        """Every way a repair reaches 'done' leaves a report waiting, so none is forgotten."""
+        to_create = []
+        for repair in self:
+            if not repair._carpass_must_report() or repair.carpass_registration_ids:
+                continue
+            to_create.append(
+                {
+                    "company_id": repair.company_id.id,
+                    "repair_id": repair.id,
+                    "vehicle_id": repair.carpass_vehicle_id.id,
+                    "vin": repair.carpass_vin or "",
+                    "odometer": repair.carpass_odometer,
+                    "reading_date": repair.carpass_odometer_date
+                    or fields.Date.context_today(repair),
+                    "odometer_work": repair.carpass_odometer_work,
+                }
+            )
+        registrations = self.env["carpass.registration"].sudo().create(to_create)
+        registrations.filtered("odometer")._sync_odometer_log()
+        return registrations
+
+    def action_carpass_open_wizard(self):
+        self.ensure_one()
+        registration = self.carpass_registration_ids.filtered(
+            lambda r: r.state in ("draft", "error", "anomaly")
+        )[:1]
+        if not registration:
+            registration = self._carpass_create_registrations()
+        return registration._carpass_open_wizard()

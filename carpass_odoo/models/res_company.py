@@ -1,0 +1,252 @@
+# Copyright 2026 carpass_odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import re
+
+from stdnum.be import vat as be_vat
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..carpass import CarpassClient, CarpassError, SoftwareId
+from ..carpass.payloads import ENVIRONMENT_URLS
+from .carpass_messages import carpass_error_message
+
+CARPASS_LANGUAGES = [
+    ("nl", "Dutch"),
+    ("fr", "French"),
+    ("de", "German"),
+    ("en", "English"),
+]
+
+
+def normalize_belgian_number(value):
+    """Digits only, without the BE prefix, padded to 10 digits (KBO/BCE style)."""
+    digits = re.sub(r"[^0-9]", "", (value or "").upper().removeprefix("BE"))
+    return digits.zfill(10) if digits and len(digits) == 9 else digits
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    carpass_environment = fields.Selection(
+        [
+            ("production", "Production"),
+            ("test", "Car-Pass test"),
+            ("simulator", "Simulator"),
+        ],
+        string="Car-Pass Environment",
+        default="test",
+        required=True,
+        help="Production reports for real. Test and the simulator never reach the "
+        "car's real Car-Pass.",
+    )
+    carpass_simulator_url = fields.Char(
+        string="Car-Pass Simulator URL",
+        help="Base URL of a Car-Pass simulator, e.g. http://127.0.0.1:8765/api",
+    )
+    carpass_enterprise_number = fields.Char(
+        string="Enterprise Number",
+        size=12,
+        help="KBO/BCE number of the legal enterprise: the VAT number without 'BE'. "
+        "Branches use the number of their root company.",
+    )
+    carpass_establishment_number = fields.Char(
+        string="Establishment Number",
+        size=12,
+        help="10-digit KBO/BCE number of the establishment where the cars are "
+        "repaired. It is also the Car-Pass user name.",
+    )
+    carpass_password = fields.Char(
+        string="Car-Pass Password",
+        groups="base.group_system",
+        copy=False,
+        help="Password or API secret of the establishment's Car-Pass account.",
+    )
+    carpass_password_set = fields.Boolean(
+        compute="_compute_carpass_password_set", string="Car-Pass Password Set"
+    )
+    carpass_organisation_name = fields.Char(string="Car-Pass Organisation Name")
+    carpass_software_builder = fields.Char(
+        string="Software Builder", default="carpass_odoo contributors"
+    )
+    carpass_software_name = fields.Char(string="Software Name", default="carpass_odoo")
+    carpass_software_version = fields.Char(
+        string="Software Version", default="18.0.1.0.0"
+    )
+    carpass_document_language = fields.Selection(
+        CARPASS_LANGUAGES,
+        string="Car-Pass Document Language",
+        default="nl",
+        help="Language of the correction form and of Car-Pass history documents.",
+    )
+    carpass_correction_threshold = fields.Integer(
+        string="Correction Form After",
+        default=2,
+        help="Number of failed corrections of one registration after which the "
+        "printable correction form is offered.",
+    )
+    carpass_root_enterprise_number = fields.Char(
+        compute="_compute_carpass_root_enterprise_number",
+        string="Legal Enterprise Number",
+    )
+
+    carpass_document_language_code = fields.Char(
+        compute="_compute_carpass_document_language_code"
+    )
+
+    @api.depends("carpass_document_language")
+    def _compute_carpass_document_language_code(self):
+        installed = {code for code, _name in self.env["res.lang"].get_installed()}
+        for company in self:
+            prefix = company.carpass_document_language or "en"
+            company.carpass_document_language_code = next(
+                (code for code in sorted(installed) if code.split("_")[0] == prefix),
+                "en_US",
+            )
+
+    def _compute_carpass_root_enterprise_number(self):
+        for company in self:
+            company.carpass_root_enterprise_number = (
+                company.root_id.carpass_enterprise_number
+            )
+
+    def _compute_carpass_password_set(self):
+        for company, password in zip(self, self.sudo().mapped("carpass_password")):
+            company.carpass_password_set = bool(password)
+
+    @api.constrains("carpass_enterprise_number")
+    def _check_carpass_enterprise_number(self):
+        for company in self.filtered("carpass_enterprise_number"):
+            if not be_vat.is_valid(company.carpass_enterprise_number):
+                raise ValidationError(
+                    _(
+                        "%(number)s is not a valid Belgian enterprise number "
+                        "(10 digits, the VAT number without 'BE').",
+                        number=company.carpass_enterprise_number,
+                    )
+                )
+
+    @api.constrains("carpass_establishment_number")
+    def _check_carpass_establishment_number(self):
+        for company in self.filtered("carpass_establishment_number"):
+            number = company.carpass_establishment_number
+            valid = (
+                len(number) == 10
+                and number.isdigit()
+                and number[0] in "2345678"
+                and int(number[:8]) % 97 + int(number[8:]) == 97
+            )
+            if not valid:
+                raise ValidationError(
+                    _(
+                        "%(number)s is not a valid establishment number "
+                        "(10 digits starting with 2 to 8, with a valid check number).",
+                        number=number,
+                    )
+                )
+
+    @api.constrains("carpass_correction_threshold")
+    def _check_carpass_correction_threshold(self):
+        if any(company.carpass_correction_threshold < 1 for company in self):
+            raise ValidationError(
+                _("The correction form threshold must be at least 1.")
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        return super().create(
+            [self._carpass_normalize_vals(vals) for vals in vals_list]
+        )
+
+    def write(self, vals):
+        return super().write(self._carpass_normalize_vals(vals))
+
+    @api.model
+    def _carpass_normalize_vals(self, vals):
+        for key in ("carpass_enterprise_number", "carpass_establishment_number"):
+            if vals.get(key):
+                vals = dict(vals, **{key: normalize_belgian_number(vals[key])})
+        return vals
+
+    # ------------------------------------------------------------
+    # Car-Pass connection
+    # ------------------------------------------------------------
+
+    def _carpass_base_url(self):
+        self.ensure_one()
+        if self.carpass_environment == "simulator":
+            if not self.carpass_simulator_url:
+                raise UserError(
+                    _("Set the simulator URL of %(company)s first.", company=self.name)
+                )
+            return self.carpass_simulator_url
+        return ENVIRONMENT_URLS[self.carpass_environment]
+
+    def _carpass_check_configured(self):
+        self.ensure_one()
+        missing = []
+        if not self.root_id.carpass_enterprise_number:
+            missing.append(_("enterprise number"))
+        if not self.carpass_establishment_number:
+            missing.append(_("establishment number"))
+        if not self.sudo().carpass_password:
+            missing.append(_("password"))
+        if missing:
+            raise UserError(
+                _(
+                    "Car-Pass is not configured for %(company)s: missing %(fields)s. "
+                    "Complete it in Settings > Car-Pass.",
+                    company=self.name,
+                    fields=", ".join(missing),
+                )
+            )
+
+    def _carpass_client(self):
+        """Client for this establishment; credentials are read with sudo, never returned."""
+        self.ensure_one()
+        self._carpass_check_configured()
+        return CarpassClient(
+            self._carpass_base_url(),
+            self.carpass_establishment_number,
+            self.sudo().carpass_password,
+            software=SoftwareId(
+                builder=self.carpass_software_builder or "carpass_odoo contributors",
+                name=self.carpass_software_name or "carpass_odoo",
+                version=self.carpass_software_version or "18.0.1.0.0",
+            ),
+        )
+
+    def _carpass_enterprise(self):
+        self.ensure_one()
+        return self.root_id.carpass_enterprise_number
+
+    def action_carpass_test_connection(self):
+        self.ensure_one()
+        try:
+            self._carpass_client().check_connection()
+        except CarpassError as error:
+            raise UserError(
+                _(
+                    "Car-Pass connection failed: %(reason)s",
+                    reason=carpass_error_message(self.env, error),
+                )
+            ) from None
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "title": _("Car-Pass"),
+                "message": _(
+                    "Connection to Car-Pass (%(environment)s) works for establishment "
+                    "%(establishment)s.",
+                    environment=dict(
+                        self._fields["carpass_environment"]._description_selection(
+                            self.env
+                        )
+                    )[self.carpass_environment],
+                    establishment=self.carpass_establishment_number,
+                ),
+                "sticky": False,
+            },
+        }

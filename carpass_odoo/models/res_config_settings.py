@@ -1,0 +1,56 @@
+# Copyright 2026 carpass_odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    carpass_environment = fields.Selection(
+        related="company_id.carpass_environment", readonly=False
+    )
+    carpass_simulator_url = fields.Char(
+        related="company_id.carpass_simulator_url", readonly=False
+    )
+    carpass_enterprise_number = fields.Char(
+        related="company_id.carpass_enterprise_number", readonly=False
+    )
+    carpass_root_enterprise_number = fields.Char(
+        related="company_id.carpass_root_enterprise_number"
+    )
+    carpass_is_branch = fields.Boolean(compute="_compute_carpass_is_branch")
+    carpass_establishment_number = fields.Char(
+        related="company_id.carpass_establishment_number", readonly=False
+    )
+    carpass_password = fields.Char(
+        related="company_id.carpass_password",
+        readonly=False,
+        groups="base.group_system",
+    )
+    carpass_organisation_name = fields.Char(
+        related="company_id.carpass_organisation_name", readonly=False
+    )
+    carpass_software_builder = fields.Char(
+        related="company_id.carpass_software_builder", readonly=False
+    )
+    carpass_software_name = fields.Char(
+        related="company_id.carpass_software_name", readonly=False
+    )
+    carpass_software_version = fields.Char(
+        related="company_id.carpass_software_version", readonly=False
+    )
+    carpass_document_language = fields.Selection(
+        related="company_id.carpass_document_language", readonly=False
+    )
+    carpass_correction_threshold = fields.Integer(
+        related="company_id.carpass_correction_threshold", readonly=False
+    )
+
+    def _compute_carpass_is_branch(self):
+        for settings in self:
+            settings.carpass_is_branch = bool(settings.company_id.parent_id)
+
+    def action_carpass_test_connection(self):
+        self.ensure_one()
+        self.execute()
+        return self.company_id.action_carpass_test_connection()

@@ -1,0 +1,3 @@
+from . import carpass_registration_wizard
+from . import carpass_confirm_wizard
+from . import carpass_manual_correction_wizard

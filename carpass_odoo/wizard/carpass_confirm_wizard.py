@@ -1,0 +1,26 @@
+# Copyright 2026 carpass_odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import _, fields, models
+from odoo.exceptions import UserError
+
+
+class CarpassConfirmWizard(models.TransientModel):
+    _name = "carpass.confirm.wizard"
+    _description = "Confirm Car-Pass Registrations as Correct"
+
+    registration_ids = fields.Many2many("carpass.registration", string="Registrations")
+    reason = fields.Text(
+        required=True,
+        help="Why the data is right, e.g. the reading really is a round number.",
+    )
+
+    def action_confirm(self):
+        self.ensure_one()
+        if not (self.reason or "").strip():
+            raise UserError(
+                _("Say why the data is correct: Car-Pass cannot undo a confirmation.")
+            )
+        outcomes = self.registration_ids._carpass_confirm(self.reason.strip())
+        return self.registration_ids.with_context(
+            carpass_close_after=True
+        )._carpass_notify(outcomes, _("Car-Pass: confirm as correct"))

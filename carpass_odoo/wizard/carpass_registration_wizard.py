@@ -1,0 +1,210 @@
+# Copyright 2026 carpass_odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from markupsafe import Markup, escape
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..carpass import checks
+from ..models.carpass_messages import finding_message
+from ..models.carpass_registration import MAX_READING, SKIP_REASONS
+
+SEVERITY_CLASSES = {
+    checks.Severity.BLOCKING: "text-bg-danger",
+    checks.Severity.WARNING: "text-bg-warning",
+    checks.Severity.INFO: "text-bg-info",
+}
+
+
+class CarpassRegistrationWizard(models.TransientModel):
+    _name = "carpass.registration.wizard"
+    _description = "Report a Reading to Car-Pass"
+
+    registration_id = fields.Many2one(
+        "carpass.registration", required=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one(related="registration_id.company_id")
+    repair_id = fields.Many2one(related="registration_id.repair_id")
+    vehicle_id = fields.Many2one(related="registration_id.vehicle_id")
+    license_plate = fields.Char(related="registration_id.vehicle_id.license_plate")
+    vin = fields.Char(
+        string="VIN", compute="_compute_from_registration", store=True, readonly=False
+    )
+    odometer = fields.Integer(
+        string="Odometer Reading",
+        compute="_compute_from_registration",
+        store=True,
+        readonly=False,
+    )
+    reading_date = fields.Date(
+        compute="_compute_from_registration", store=True, readonly=False
+    )
+    odometer_work = fields.Boolean(
+        string="Work on the Odometer",
+        compute="_compute_from_registration",
+        store=True,
+        readonly=False,
+        help="Tick when the odometer was replaced or repaired: it explains a lower reading.",
+    )
+    findings_html = fields.Html(compute="_compute_findings", sanitize=False)
+    has_blocking = fields.Boolean(compute="_compute_findings")
+    is_late = fields.Boolean(compute="_compute_findings")
+    vin_short = fields.Boolean(compute="_compute_findings")
+    suggestion = fields.Integer(compute="_compute_findings")
+    skip_reason = fields.Selection(SKIP_REASONS)
+    skip_note = fields.Char()
+
+    @api.depends("registration_id")
+    def _compute_from_registration(self):
+        for wizard in self:
+            registration = wizard.registration_id
+            wizard.vin = registration.vin or registration.vehicle_id.vin_sn or ""
+            wizard.odometer = registration.odometer
+            wizard.reading_date = (
+                registration.reading_date or fields.Date.context_today(wizard)
+            )
+            wizard.odometer_work = registration.odometer_work
+
+    @api.depends("vin", "odometer", "reading_date", "odometer_work")
+    def _compute_findings(self):
+        for wizard in self:
+            findings = wizard._findings()
+            wizard.has_blocking = checks.has_blocking(findings)
+            codes = {finding.code for finding in findings}
+            wizard.is_late = checks.DATE_LATE in codes
+            wizard.vin_short = checks.VIN_LENGTH in codes
+            wizard.suggestion = next(
+                (finding.suggestion for finding in findings if finding.suggestion), 0
+            )
+            wizard.findings_html = wizard._findings_html(findings)
+
+    def _findings(self):
+        self.ensure_one()
+        registration = self.registration_id
+        if not registration:
+            return []
+        return checks.check_observation(
+            vin=self.vin or "",
+            reading=self.odometer,
+            reading_date=self.reading_date or fields.Date.context_today(self),
+            today=fields.Date.context_today(self),
+            history=registration._carpass_history(
+                registration.vehicle_id, registration.odometer_log_id
+            ),
+            odometer_work=self.odometer_work,
+        )
+
+    def _findings_html(self, findings):
+        if not findings:
+            return Markup('<div class="alert alert-success mb-0">%s</div>') % _(
+                "All checks passed."
+            )
+        items = Markup("").join(
+            Markup('<li class="mb-1"><span class="badge %s me-2">%s</span>%s</li>')
+            % (
+                SEVERITY_CLASSES[finding.severity],
+                escape(self._severity_label(finding.severity)),
+                finding_message(self.env, finding),
+            )
+            for finding in findings
+        )
+        return Markup('<ul class="list-unstyled mb-0">%s</ul>') % items
+
+    def _severity_label(self, severity):
+        return {
+            checks.Severity.BLOCKING: _("Blocking"),
+            checks.Severity.WARNING: _("Warning"),
+            checks.Severity.INFO: _("Info"),
+        }[severity]
+
+    # ------------------------------------------------------------
+    # Buttons
+    # ------------------------------------------------------------
+
+    def action_use_suggestion(self):
+        self.ensure_one()
+        if self.suggestion:
+            self.odometer = self.suggestion
+        return self._reopen()
+
+    def action_send(self):
+        self.ensure_one()
+        if self.has_blocking:
+            findings = self._findings()
+            raise UserError(
+                "\n".join(
+                    finding_message(self.env, finding)
+                    for finding in findings
+                    if finding.severity == checks.Severity.BLOCKING
+                )
+            )
+        self._save_to_registration()
+        registration = self.registration_id
+        outcomes = registration._carpass_send_each()
+        return registration.with_context(carpass_close_after=True)._carpass_notify(
+            outcomes, _("Car-Pass")
+        )
+
+    def action_postpone(self):
+        """Don't send now: the registration waits, with what was typed, in the overview."""
+        self.ensure_one()
+        self._save_to_registration(check=False)
+        return {"type": "ir.actions.act_window_close"}
+
+    def action_skip(self):
+        self.ensure_one()
+        if not self.skip_reason:
+            raise UserError(_("Choose why this repair is not reported to Car-Pass."))
+        self.registration_id.write(
+            {
+                "state": "skipped",
+                "skip_reason": self.skip_reason,
+                "skip_note": self.skip_note,
+            }
+        )
+        self.registration_id.message_post(
+            body=_(
+                "Not reported to Car-Pass: %(reason)s %(note)s",
+                reason=dict(
+                    self._fields["skip_reason"]._description_selection(self.env)
+                )[self.skip_reason],
+                note=self.skip_note or "",
+            )
+        )
+        return {"type": "ir.actions.act_window_close"}
+
+    def _save_to_registration(self, check=True):
+        if self.odometer < 0 or self.odometer > MAX_READING:
+            raise UserError(
+                _(
+                    "%(reading)s is not a possible odometer reading (at most %(max)s km).",
+                    reading=self.odometer,
+                    max=MAX_READING,
+                )
+            )
+        vin = (self.vin or "").strip().upper()
+        vehicle = self.registration_id.vehicle_id
+        if vin and not vehicle.vin_sn:
+            vehicle.vin_sn = vin
+        registration = self.registration_id
+        values = {
+            "vin": vin,
+            "odometer": self.odometer,
+            "reading_date": self.reading_date,
+            "odometer_work": self.odometer_work,
+        }
+        if registration.state == "error" and not check:
+            values["state"] = "draft"
+        registration.write(values)
+        if self.odometer:
+            registration._sync_odometer_log()
+
+    def _reopen(self):
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+            "name": _("Report to Car-Pass"),
+        }
