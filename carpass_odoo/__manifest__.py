@@ -35,6 +35,9 @@
         "web.assets_backend": [
             "carpass_odoo/static/src/**/*",
         ],
+        "web.assets_tests": [
+            "carpass_odoo/static/tests/tours/**/*",
+        ],
     },
     "installable": True,
     "application": True,

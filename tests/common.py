@@ -6,9 +6,9 @@ import itertools
 import random
 from datetime import date
 
-from carpass_simulator.launcher import shared_simulator
-
 from odoo.tests import TransactionCase, new_test_user
+
+from carpass_simulator.launcher import shared_simulator
 
 GARAGE_A = {
     "establishment": "2123456791",

@@ -4,9 +4,10 @@
 
 from datetime import timedelta
 
-from odoo.addons.carpass_odoo.carpass import checks
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
+
+from odoo.addons.carpass_odoo.carpass import checks
 
 from .common import CarpassCase
 

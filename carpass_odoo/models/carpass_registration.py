@@ -86,7 +86,6 @@ class CarpassRegistration(models.Model):
     vin = fields.Char(string="VIN", tracking=True)
     odometer = fields.Integer(string="Odometer Reading", required=True, tracking=True)
     reading_date = fields.Date(
-        string="Reading Date",
         required=True,
         default=fields.Date.context_today,
         tracking=True,
@@ -735,7 +734,8 @@ class CarpassRegistration(models.Model):
                 outcomes.append((registration, False, str(error)))
                 continue
             record, success, text = registration._carpass_call(
-                "confirm", lambda r=registration: client.confirm(r.request_guid, reason)
+                "confirm",
+                lambda r=registration, c=client: c.confirm(r.request_guid, reason),
             )
             if success and record.state == "accepted":
                 record.write({"state": "confirmed", "confirm_reason": reason})

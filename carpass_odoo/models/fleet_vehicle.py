@@ -1,6 +1,26 @@
 # Copyright 2026 carpass_odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
+
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.osv import expression
+
+# Car-Pass documents are valid two months (the paper Car-Pass; carpass-api.md §7)
+# when Car-Pass does not say otherwise.
+HISTORY_DEFAULT_VALIDITY = relativedelta(months=2)
+# A document "expires soon" this many days ahead: time enough to renew it before the
+# ad goes stale.
+HISTORY_EXPIRING_DAYS = 7
+HISTORY_STATES = [
+    ("none", "No Document"),
+    ("valid", "Valid"),
+    ("expiring", "Expires Soon"),
+    ("expired", "Expired"),
+]
 
 
 class FleetVehicle(models.Model):
@@ -23,6 +43,59 @@ class FleetVehicle(models.Model):
         compute="_compute_carpass_registration_count"
     )
 
+    # Car-Pass history document (second-hand sale) -----------------------------
+    carpass_history_date = fields.Date(
+        string="Car-Pass History Date",
+        readonly=True,
+        copy=False,
+        help="Day the latest Car-Pass history document was issued.",
+    )
+    carpass_history_reading = fields.Integer(
+        string="Car-Pass History Reading",
+        readonly=True,
+        copy=False,
+        help="Odometer reading (km) given to Car-Pass for the latest history document.",
+    )
+    carpass_history_carpass_valid_until = fields.Date(
+        string="Validity Given by Car-Pass",
+        readonly=True,
+        copy=False,
+        help="End of validity as Car-Pass stated it, when it did.",
+    )
+    carpass_history_valid_until = fields.Date(
+        string="Car-Pass History Valid Until",
+        compute="_compute_carpass_history_valid_until",
+        store=True,
+        help="Car-Pass's own end of validity, or two months after the document date.",
+    )
+    carpass_history_state = fields.Selection(
+        HISTORY_STATES,
+        string="Car-Pass History",
+        compute="_compute_carpass_history_state",
+        search="_search_carpass_history_state",
+        help="Whether the latest Car-Pass history document can still be shown to "
+        "buyers. Not stored: it changes with the date.",
+    )
+    carpass_history_url = fields.Char(
+        string="Car-Pass Public Link",
+        readonly=True,
+        copy=False,
+        help="Public Car-Pass page of the vehicle, to put in online advertisements.",
+    )
+    carpass_history_attachment_id = fields.Many2one(
+        "ir.attachment",
+        string="Car-Pass History Document",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+    )
+    carpass_history_request_guid = fields.Char(
+        string="Car-Pass History Request",
+        readonly=True,
+        copy=False,
+        help="Car-Pass reference of the request that issued the latest document.",
+    )
+
     @api.depends("carpass_registration_ids")
     def _compute_carpass_registration_count(self):
         counts = dict(
@@ -32,6 +105,59 @@ class FleetVehicle(models.Model):
         )
         for vehicle in self:
             vehicle.carpass_registration_count = counts.get(vehicle, 0)
+
+    @api.depends("carpass_history_date", "carpass_history_carpass_valid_until")
+    def _compute_carpass_history_valid_until(self):
+        for vehicle in self:
+            if vehicle.carpass_history_carpass_valid_until:
+                valid_until = vehicle.carpass_history_carpass_valid_until
+            elif vehicle.carpass_history_date:
+                valid_until = vehicle.carpass_history_date + HISTORY_DEFAULT_VALIDITY
+            else:
+                valid_until = False
+            vehicle.carpass_history_valid_until = valid_until
+
+    @api.depends("carpass_history_valid_until")
+    @api.depends_context("tz")
+    def _compute_carpass_history_state(self):
+        today = fields.Date.context_today(self)
+        soon = today + timedelta(days=HISTORY_EXPIRING_DAYS)
+        for vehicle in self:
+            valid_until = vehicle.carpass_history_valid_until
+            if not valid_until:
+                state = "none"
+            elif valid_until < today:
+                state = "expired"
+            elif valid_until <= soon:
+                state = "expiring"
+            else:
+                state = "valid"
+            vehicle.carpass_history_state = state
+
+    def _search_carpass_history_state(self, operator, value):
+        if operator not in ("=", "!=", "in", "not in"):
+            raise UserError(
+                _(
+                    "The Car-Pass history state cannot be searched with '%(operator)s'.",
+                    operator=operator,
+                )
+            )
+        states = {value} if operator in ("=", "!=") else set(value or ())
+        if operator in ("!=", "not in"):
+            states = {state for state, _label in HISTORY_STATES} - states
+        today = fields.Date.context_today(self)
+        soon = today + timedelta(days=HISTORY_EXPIRING_DAYS)
+        domains = {
+            "none": [("carpass_history_valid_until", "=", False)],
+            "expired": [("carpass_history_valid_until", "<", today)],
+            "expiring": [
+                ("carpass_history_valid_until", ">=", today),
+                ("carpass_history_valid_until", "<=", soon),
+            ],
+            "valid": [("carpass_history_valid_until", ">", soon)],
+        }
+        # No state at all gives OR([]), a domain that matches nothing.
+        return expression.OR([domains[state] for state in states if state in domains])
 
     def action_open_carpass_registrations(self):
         self.ensure_one()
@@ -44,3 +170,108 @@ class FleetVehicle(models.Model):
             name=_("Car-Pass: %(vehicle)s", vehicle=self.display_name),
         )
         return action
+
+    def action_carpass_history(self):
+        """Open the wizard that requests the vehicle's Car-Pass history (or renews it)."""
+        if len(self) != 1:
+            raise UserError(
+                _(
+                    "A Car-Pass history is requested for one vehicle at a time: "
+                    "select a single vehicle."
+                )
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Car-Pass History"),
+            "res_model": "carpass.history.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_vehicle_id": self.id},
+        }
+
+    def action_open_carpass_history_url(self):
+        self.ensure_one()
+        if not self.carpass_history_url:
+            raise UserError(
+                _("%(vehicle)s has no Car-Pass history yet.", vehicle=self.display_name)
+            )
+        return {
+            "type": "ir.actions.act_url",
+            "url": self.carpass_history_url,
+            "target": "new",
+        }
+
+    # ------------------------------------------------------------
+    # Car-Pass history
+    # ------------------------------------------------------------
+
+    def _carpass_history_company(self):
+        """The establishment that asks Car-Pass: the vehicle's, else the current one."""
+        self.ensure_one()
+        return self.company_id or self.env.company
+
+    def _carpass_store_history(self, history, vin, reading, reading_date):
+        """Keep a history document Car-Pass issued: attachment, chatter, link, reading.
+
+        ``history`` is the protocol's VehicleHistory; returns the attachment.
+        """
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": f"carpass-history-{vin}-{today.isoformat()}.pdf",
+                "raw": history.pdf,
+                "mimetype": "application/pdf",
+                "res_model": self._name,
+                "res_id": self.id,
+                "description": _(
+                    "Car-Pass history at %(reading)s km (request %(guid)s)",
+                    reading=reading,
+                    guid=history.request_guid,
+                ),
+            }
+        )
+        values = {
+            "carpass_history_date": today,
+            "carpass_history_reading": reading,
+            "carpass_history_carpass_valid_until": history.valid_until or False,
+            "carpass_history_url": history.public_url,
+            "carpass_history_attachment_id": attachment.id,
+            "carpass_history_request_guid": history.request_guid,
+        }
+        if self.vin_sn != vin:
+            # The VIN as read on the car is what Car-Pass answered for.
+            values["vin_sn"] = vin
+        self.write(values)
+        self._carpass_log_history_reading(reading, reading_date)
+        self.message_post(
+            body=Markup(
+                "%s<br/><a href='%s' target='_blank' rel='noopener noreferrer'>%s</a>"
+            )
+            % (
+                _(
+                    "Car-Pass history issued at %(reading)s km, valid until "
+                    "%(valid_until)s.",
+                    reading=reading,
+                    valid_until=fields.Date.to_string(self.carpass_history_valid_until),
+                ),
+                history.public_url,
+                history.public_url,
+            ),
+            attachment_ids=attachment.ids,
+        )
+        return attachment
+
+    def _carpass_log_history_reading(self, reading, reading_date):
+        """Add the reading to Fleet's odometer log unless an as recent one is there."""
+        self.ensure_one()
+        latest = self.env["fleet.vehicle.odometer"].search(
+            [("vehicle_id", "=", self.id)], order="date desc, id desc", limit=1
+        )
+        if latest and (
+            latest.date and latest.date > reading_date or latest.value >= reading
+        ):
+            return latest.browse()
+        return self.env["fleet.vehicle.odometer"].create(
+            {"vehicle_id": self.id, "date": reading_date, "value": reading}
+        )

@@ -111,7 +111,7 @@ class ResCompany(models.Model):
             )
 
     def _compute_carpass_password_set(self):
-        for company, password in zip(self, self.sudo().mapped("carpass_password")):
+        for company, password in zip(self, self.sudo().mapped("carpass_password"), strict=False):
             company.carpass_password_set = bool(password)
 
     @api.constrains("carpass_enterprise_number")

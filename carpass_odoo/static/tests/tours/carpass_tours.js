@@ -1,0 +1,182 @@
+/** @odoo-module **/
+// Copyright 2026 carpass_odoo contributors
+// License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+//
+// Browser tours of tests/test_tours.py. The Python test builds the records and checks
+// what the clicks left in the database and at the Car-Pass simulator; these steps click
+// where garage staff click and assert what they see on the way.
+import {registry} from "@web/core/registry";
+
+const tours = registry.category("web_tour.tours");
+const wizard = ".modal:has(.o_form_view .o_field_widget[name=findings_html])";
+
+/** The repair form of the test: End Repair opens the Car-Pass wizard, prefilled. */
+function endRepairSteps() {
+    return [
+        {
+            content: "The repair shows its vehicle and odometer reading",
+            trigger: ".o_form_view .o_field_widget[name=carpass_odometer] input:value(/^45.?321$/)",
+        },
+        {
+            content: "End the repair",
+            trigger: ".o_form_view .o_statusbar_buttons button[name=action_repair_end]:visible",
+            run: "click",
+        },
+        {
+            content: "The Car-Pass wizard opens with the reading of the repair",
+            trigger: `${wizard} .o_field_widget[name=odometer] input:value(/^45.?321$/)`,
+        },
+        {
+            content: "Its VIN comes from the vehicle",
+            trigger: `${wizard} .o_field_widget[name=vin] input:value(/^WVW/)`,
+        },
+        {
+            content: "The local checks found nothing",
+            trigger: `${wizard} .o_field_widget[name=findings_html] .alert-success`,
+        },
+    ];
+}
+
+tours.add("carpass_end_repair_send", {
+    steps: () => [
+        ...endRepairSteps(),
+        {
+            content: "Send to Car-Pass",
+            trigger: `${wizard} .modal-footer button[name=action_send]`,
+            run: "click",
+        },
+        {
+            content: "Car-Pass answers: accepted",
+            trigger: ".o_notification:has(.o_notification_content:contains(Accepted))",
+        },
+        {
+            content: "The wizard is closed",
+            trigger: "body:not(:has(.modal))",
+        },
+        {
+            content: "The repair shows the Car-Pass status",
+            trigger: ".o_form_view .o_field_widget[name=carpass_state]:contains(Accepted)",
+        },
+    ],
+});
+
+tours.add("carpass_end_repair_postpone", {
+    steps: () => [
+        ...endRepairSteps(),
+        {
+            content: "Correct the reading typed on the repair",
+            trigger: `${wizard} .o_field_widget[name=odometer] input`,
+            run: "edit 45322",
+        },
+        {
+            content: "The checks run again on the new reading",
+            trigger: `${wizard} .o_field_widget[name=findings_html] .alert-success`,
+        },
+        {
+            content: "Don't send now",
+            trigger: `${wizard} .modal-footer button[name=action_postpone]`,
+            run: "click",
+        },
+        {
+            content: "The wizard is closed",
+            trigger: "body:not(:has(.modal))",
+        },
+        {
+            content: "The repair is done and its report waits as Not Sent",
+            trigger: ".o_form_view .o_field_widget[name=carpass_state]:contains(Not Sent)",
+        },
+        {
+            content: "The systray counter counts it",
+            trigger: ".o_carpass_counter_badge.text-bg-danger:contains(1)",
+        },
+    ],
+});
+
+tours.add("carpass_overview_correct_resend", {
+    steps: () => [
+        {
+            content: "The systray counter shows the registration with an anomaly",
+            trigger: ".o_carpass_counter_badge.text-bg-danger:contains(1)",
+        },
+        {
+            content: "The counter opens the overview",
+            trigger: ".o_carpass_counter button",
+            run: "click",
+        },
+        {
+            content: "The overview lists it, as an anomaly",
+            trigger: ".o_list_view .o_data_row:has(.o_field_widget[name=state]:contains(Anomaly)) .o_data_cell[name=odometer]:contains(/79.?500/)",
+        },
+        {
+            content: "The pencil opens the wizard",
+            trigger: ".o_list_view .o_data_row:has(.o_field_widget[name=state]:contains(Anomaly)) button[name=action_edit_in_wizard]",
+            run: "click",
+        },
+        {
+            content: "The wizard repeats why: the reading is lower than the previous one",
+            trigger: `${wizard} .o_field_widget[name=findings_html] .badge.text-bg-warning`,
+        },
+        {
+            content: "Type the right reading",
+            trigger: `${wizard} .o_field_widget[name=odometer] input`,
+            run: "edit 81500",
+        },
+        {
+            content: "The checks pass now",
+            trigger: `${wizard} .o_field_widget[name=findings_html] .alert-success`,
+        },
+        {
+            content: "Send the correction",
+            trigger: `${wizard} .modal-footer button[name=action_send]`,
+            run: "click",
+        },
+        {
+            content: "Car-Pass accepts the correction",
+            trigger: ".o_notification:has(.o_notification_content:contains(Accepted))",
+        },
+        {
+            content: "Nothing needs attention any more",
+            trigger: ".o_carpass_counter_badge.text-bg-success:contains(0)",
+        },
+        {
+            content: "The overview is empty",
+            trigger: ".o_list_view:not(:has(.o_data_row))",
+        },
+    ],
+});
+
+tours.add("carpass_overview_confirm_correct", {
+    steps: () => [
+        {
+            content: "The overview lists the round reading Car-Pass flagged",
+            trigger: ".o_list_view .o_data_row:has(.o_field_widget[name=state]:contains(Anomaly)) .o_data_cell[name=odometer]:contains(/50.?000/)",
+        },
+        {
+            content: "A manager confirms it as correct with the green check",
+            trigger: ".o_list_view .o_data_row button[name=action_open_confirm_wizard]",
+            run: "click",
+        },
+        {
+            content: "The dialog warns that Car-Pass cannot undo it",
+            trigger: ".modal .alert-warning:contains(cannot undo)",
+        },
+        {
+            content: "Say why the reading is right",
+            trigger: ".modal .o_field_widget[name=reason] textarea",
+            run: "edit The odometer really shows 50000 km.",
+        },
+        {
+            content: "Confirm",
+            trigger: ".modal .modal-footer button[name=action_confirm]",
+            run: "click",
+        },
+        {
+            content: "Car-Pass registers the confirmation",
+            trigger: ".o_notification:has(.o_notification_content:contains(Confirmed))",
+        },
+        {
+            content: "The dialog is closed",
+            trigger: "body:not(:has(.modal))",
+        },
+    ],
+});

@@ -1,0 +1,93 @@
+# Copyright 2026 carpass_odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Browser tours: garage staff click through the addon in headless Chromium.
+
+The tours live in carpass_odoo/static/tests/tours/. The records are made here, in the
+test transaction that the HTTP server shares in Odoo 18, so nothing is committed.
+"""
+
+from datetime import timedelta
+
+from odoo.tests import HttpCase, tagged
+
+from .common import CarpassCase
+
+REPAIR_URL = "/odoo/action-repair.action_repair_order_tree/%s"
+OVERVIEW_URL = "/odoo/action-carpass_odoo.action_carpass_registration"
+
+
+@tagged("post_install", "-at_install")
+class TestTours(HttpCase, CarpassCase):
+    def _anomaly(self, odometer, readings=()):
+        """A registration Car-Pass flagged (ACTION_REQUIRED), as the overview shows it."""
+        vehicle = self.make_vehicle(readings=readings)
+        wizard = self.end_repair(self.make_repair(vehicle, odometer=odometer))
+        wizard.action_send()
+        registration = wizard.registration_id
+        self.assertEqual(registration.state, "anomaly", registration.error_message)
+        return registration
+
+    def test_end_repair_and_send(self):
+        vehicle = self.make_vehicle(
+            readings=[(self.today() - timedelta(days=200), 40120)]
+        )
+        repair = self.make_repair(vehicle, odometer=45321)
+        self.start_tour(
+            REPAIR_URL % repair.id, "carpass_end_repair_send", login=self.user_a.login
+        )
+        self.assertEqual(repair.state, "done")
+        registration = repair.carpass_registration_id
+        self.assertEqual(registration.state, "accepted", registration.error_message)
+        stored = self.simulator.admin.observations(vin=vehicle.vin_sn)
+        self.assertEqual([obs["odometer"] for obs in stored], [45321])
+
+    def test_end_repair_dont_send_now(self):
+        vehicle = self.make_vehicle(
+            readings=[(self.today() - timedelta(days=200), 40120)]
+        )
+        repair = self.make_repair(vehicle, odometer=45321)
+        self.start_tour(
+            REPAIR_URL % repair.id,
+            "carpass_end_repair_postpone",
+            login=self.user_a.login,
+        )
+        self.assertEqual(repair.state, "done")
+        registration = repair.carpass_registration_id
+        self.assertEqual(registration.state, "draft")
+        self.assertEqual(
+            registration.odometer, 45322, "the reading typed in the wizard"
+        )
+        self.assertTrue(registration.needs_attention)
+        self.assertEqual(self.simulator_count(vehicle.vin_sn), 0, "nothing was sent")
+
+    def test_overview_correct_and_resend(self):
+        registration = self._anomaly(
+            79500, readings=[(self.today() - timedelta(days=30), 80000)]
+        )
+        guid = registration.request_guid
+        self.start_tour(
+            OVERVIEW_URL, "carpass_overview_correct_resend", login=self.user_a.login
+        )
+        self.assertEqual(registration.state, "accepted", registration.error_message)
+        self.assertEqual(registration.request_guid, guid, "corrected, not sent anew")
+        self.assertEqual(registration.odometer, 81500)
+        self.assertEqual(
+            registration.attempt_ids.sorted("id").mapped("operation"),
+            ["create", "correct"],
+        )
+        stored = self.simulator.admin.observations(vin=registration.vin)
+        self.assertEqual([obs["odometer"] for obs in stored], [81500])
+
+    def test_overview_confirm_as_correct(self):
+        registration = self._anomaly(50000)
+        self.start_tour(
+            OVERVIEW_URL,
+            "carpass_overview_confirm_correct",
+            login=self.manager_a.login,
+        )
+        self.assertEqual(registration.state, "confirmed", registration.error_message)
+        self.assertEqual(
+            registration.confirm_reason, "The odometer really shows 50000 km."
+        )
+        self.assertFalse(registration.needs_attention)
+        self.assertIn("confirm", registration.attempt_ids.mapped("operation"))
