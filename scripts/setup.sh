@@ -50,7 +50,8 @@ sed -E \
 "${pip[@]}" -r "$reqs"
 "${pip[@]}" -r "$here/requirements-dev.txt"
 # Odoo itself, editable, from the source tree (never copied into this repository).
-"$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e "$ODOO_SRC"
+"$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation \
+    -e "$ODOO_SRC" >"$VENV/odoo-install.log" 2>&1 || { cat "$VENV/odoo-install.log" >&2; exit 1; }
 
 echo "$fingerprint" >"$stamp"
 echo "Set-up done: $VENV (Odoo from $ODOO_SRC)"

@@ -8,12 +8,13 @@ test transaction that the HTTP server shares in Odoo 18, so nothing is committed
 
 from datetime import timedelta
 
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import CarpassCase
 
 REPAIR_URL = "/odoo/action-repair.action_repair_order_tree/%s"
 OVERVIEW_URL = "/odoo/action-carpass_odoo.action_carpass_registration"
+VEHICLE_URL = "/odoo/action-fleet.fleet_vehicle_action/%s"
 
 
 @tagged("post_install", "-at_install")
@@ -91,3 +92,32 @@ class TestTours(HttpCase, CarpassCase):
         )
         self.assertFalse(registration.needs_attention)
         self.assertIn("confirm", registration.attempt_ids.mapped("operation"))
+
+    def test_vehicle_history_opens_public_page(self):
+        # The vehicle form needs Fleet's rights (vehicle states, tags, ...): without a
+        # Fleet group a Car-Pass user gets an access error on fleet.vehicle.state there.
+        fleet_mechanic = new_test_user(
+            self.env,
+            login="carpass_fleet_mechanic_a",
+            groups="stock.group_stock_user,fleet.fleet_group_user",
+            company_id=self.company_a.id,
+            company_ids=[self.company_a.id],
+        )
+        vehicle = self.make_vehicle(
+            readings=[(self.today() - timedelta(days=400), 30123)]
+        )
+        self.start_tour(
+            VEHICLE_URL % vehicle.id,
+            "carpass_vehicle_history",
+            login=fleet_mechanic.login,
+        )
+        vehicle.invalidate_recordset()
+        self.assertEqual(vehicle.carpass_history_state, "valid")
+        self.assertEqual(vehicle.carpass_history_reading, 45123)
+        self.assertTrue(vehicle.carpass_history_url.startswith(self.simulator.root_url))
+        self.assertIn(vehicle.carpass_history_request_guid, vehicle.carpass_history_url)
+        self.assertTrue(vehicle.carpass_history_attachment_id.raw.startswith(b"%PDF"))
+        stored = self.simulator.admin.observations(vin=vehicle.vin_sn)
+        self.assertEqual(
+            [obs["observation_type"] for obs in stored], ["VEHICLE_HISTORY_DOCUMENT"]
+        )

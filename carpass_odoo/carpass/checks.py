@@ -289,62 +289,52 @@ def check_vin(vin) -> list[Finding]:
 # Reading --------------------------------------------------------------------------
 
 
+def _whole_kilometres(value):
+    """The whole number typed, math.inf when it has too many digits, else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        digits = value.strip()
+        if not _DIGITS.fullmatch(digits):
+            return None
+        significant = digits.lstrip("0") or "0"
+        # int() refuses strings of thousands of digits; those are too large anyway.
+        if len(significant) > len(str(MAX_READING)):
+            return math.inf
+        return int(significant)
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real | Decimal):
+        # float, Decimal, Fraction: 12345.0 is whole, 12345.5, NaN and -inf are not.
+        try:
+            # Bounds before int(): int(Decimal("-1e9999999")) would take minutes.
+            if value > MAX_READING:
+                return math.inf
+            if not value >= MIN_READING:  # also NaN
+                return None
+            return int(value) if value == int(value) else None
+        except (ArithmeticError, ValueError):
+            return None
+    return None
+
+
 def _parse_reading(value):
     """(kilometres, None) for a usable reading, else (None, the blocking Finding)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None, _finding(READING_MISSING, Severity.BLOCKING)
-    invalid = _finding(
-        READING_NOT_POSITIVE_INTEGER, Severity.BLOCKING, value=_shown(value)
-    )
-    if isinstance(value, bool):
-        return None, invalid
-    if isinstance(value, str):
-        digits = value.strip()
-        if not _DIGITS.fullmatch(digits):
-            return None, invalid
-        # Compare lengths first: int() refuses strings of thousands of digits.
-        significant = digits.lstrip("0") or "0"
-        if len(significant) > len(str(MAX_READING)):
-            return None, _finding(
-                READING_TOO_LARGE,
-                Severity.BLOCKING,
-                reading=_shown(significant),
-                maximum=MAX_READING,
-            )
-        value = int(significant)
-    elif isinstance(value, numbers.Integral):
-        value = int(value)
-    elif isinstance(value, numbers.Real | Decimal):
-        # float, Decimal, Fraction: whole values are fine (12345.0), others are not.
-        try:
-            finite = (
-                value.is_finite()
-                if isinstance(value, Decimal)
-                else math.isfinite(value)
-            )
-            if not finite:
-                return None, invalid
-            if value > MAX_READING:
-                return None, _finding(
-                    READING_TOO_LARGE,
-                    Severity.BLOCKING,
-                    reading=_shown(value),
-                    maximum=MAX_READING,
-                )
-            if value < MIN_READING or value != int(value):
-                return None, invalid
-        except (ArithmeticError, ValueError):
-            return None, invalid
-        value = int(value)
-    else:
-        return None, invalid
-    if value < MIN_READING:
-        return None, invalid
-    if value > MAX_READING:
+    kilometres = _whole_kilometres(value)
+    if kilometres is None or kilometres < MIN_READING:
         return None, _finding(
-            READING_TOO_LARGE, Severity.BLOCKING, reading=value, maximum=MAX_READING
+            READING_NOT_POSITIVE_INTEGER, Severity.BLOCKING, value=_shown(value)
         )
-    return value, None
+    if kilometres > MAX_READING:
+        return None, _finding(
+            READING_TOO_LARGE,
+            Severity.BLOCKING,
+            reading=_shown(value),
+            maximum=MAX_READING,
+        )
+    return kilometres, None
 
 
 # Date -----------------------------------------------------------------------------

@@ -29,9 +29,9 @@ TREND_LOW_SLACK_KM = 1_000
 # too few, miles or the trip counter are mostly far outside it.
 TREND_HIGH_FACTOR = 2.5
 TREND_LOW_FACTOR = 3.0
-# A correction is suggested only when exactly one single-slip variant of the typed
-# reading lands within this factor (smoothed as above) of the expected distance:
-# about the spread of correct readings, so that the intended value is inside.
+# A correction is suggested only when exactly one variant of the typed reading with
+# one slip undone is plausible at all, and it lands within this factor (smoothed as
+# above) of the expected distance: a guess between two is not worth showing.
 SUGGESTION_FACTOR = 1.5
 # A vehicle with too little history of its own is compared with what any vehicle
 # can drive: a taxi in double shifts does about 150,000 km a year.
@@ -90,47 +90,33 @@ class Expectation:
         return abs(math.log(driven / (self.expected_distance + TREND_SLACK_KM)))
 
 
-def current_odometer(history):
-    """The readings of `history` (newest first) taken on the current odometer.
+def usual_km_per_day(history):
+    """Average distance per day over the recent history (newest first), or None.
 
-    A reading declared with odometer work is the first one of a new (or reset)
-    odometer: the readings before it say nothing about the current one.
+    Distances and days between consecutive readings are summed back to
+    TREND_LOOKBACK_DAYS (or further while there are fewer than TREND_MIN_SPAN_DAYS):
+    total distance over total days is the best estimate of a rate from readings at
+    irregular intervals. The interval in which an odometer was replaced (the newer
+    reading declares odometer work) is left out: the distance driven in it is
+    unknown, but the vehicle is driven as much as before.
     """
-    segment = []
-    for past in history:
-        segment.append(past)
-        if past.odometer_work:
+    newest_date = history[0].reading_date
+    distance = days = 0
+    for newer, older in zip(history, history[1:]):
+        enough = days >= TREND_MIN_SPAN_DAYS
+        if enough and (newest_date - older.reading_date).days > TREND_LOOKBACK_DAYS:
             break
-    return segment
-
-
-def usual_km_per_day(segment):
-    """Average distance per day over the recent history, or None if unknown.
-
-    Total distance over total days is the best estimate of a rate from readings
-    taken at irregular intervals: the readings in between do not change it.
-    """
-    newest = segment[0]
-    base_days = None
-    base_reading = None
-    for past in segment[1:]:
-        days = (newest.reading_date - past.reading_date).days
-        if days < 0:
+        interval = (newer.reading_date - older.reading_date).days
+        if interval < 0:
             # Not newest first: no trend can be drawn from it.
             return None
-        if days == 0:
-            # Another reading the same day (tyres and service, say) adds no span.
+        if newer.odometer_work:
             continue
-        enough = base_days is not None and base_days >= TREND_MIN_SPAN_DAYS
-        if enough and days > TREND_LOOKBACK_DAYS:
-            break
-        base_days, base_reading = days, past.reading
-    if base_days is None or base_days < TREND_MIN_SPAN_DAYS:
+        distance += newer.reading - older.reading
+        days += interval
+    if days < TREND_MIN_SPAN_DAYS or distance < 0:
         return None
-    distance = newest.reading - base_reading
-    if distance < 0:
-        return None
-    return distance / base_days
+    return distance / days
 
 
 def _smoothed_lowest(expected, factor):
@@ -148,18 +134,18 @@ def expect(history, reading_date):
 
     `history` must be non-empty and its newest reading dated before reading_date.
     """
-    segment = current_odometer(history)
-    previous = segment[0]
+    previous = history[0]
     days = (reading_date - previous.reading_date).days
     population_max = POPULATION_MAX_KM_PER_YEAR / 365 * days + TREND_SLACK_KM
-    km_per_day = usual_km_per_day(segment)
+    km_per_day = usual_km_per_day(history)
     if km_per_day is not None:
         expected = km_per_day * days
         lowest = _smoothed_lowest(expected, TREND_LOW_FACTOR)
         highest = min(population_max, _smoothed_highest(expected, TREND_HIGH_FACTOR))
     else:
         expected = TYPICAL_KM_PER_YEAR / 365 * days
-        first = segment[-1]
+        # Without a trend the history is short: its oldest reading is the first.
+        first = history[-1]
         was_new = first.reading <= NEW_VEHICLE_MAX_READING and not first.odometer_work
         lowest = _smoothed_lowest(expected, NEW_VEHICLE_LOW_FACTOR) if was_new else 0.0
         highest = population_max
@@ -229,13 +215,14 @@ def likely_intended(expectation, reading):
     """
     if expectation.km_per_day is None or expectation.is_plausible(reading):
         return None
-    limit = math.log(SUGGESTION_FACTOR)
-    fitting = {}
+    plausible = {}
     for slip, undo in UNDO_SLIP:
         for candidate in undo(reading):
-            if expectation.deviation(candidate) <= limit:
-                fitting.setdefault(candidate, slip)
-    if len(fitting) != 1:
+            if expectation.is_plausible(candidate):
+                plausible.setdefault(candidate, slip)
+    if len(plausible) != 1:
         return None
-    ((candidate, slip),) = fitting.items()
+    ((candidate, slip),) = plausible.items()
+    if expectation.deviation(candidate) > math.log(SUGGESTION_FACTOR):
+        return None
     return slip, candidate

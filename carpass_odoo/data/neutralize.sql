@@ -1,5 +1,6 @@
--- A restored copy must never report to Car-Pass for real.
+-- A restored copy must never report to Car-Pass for real: every establishment points at
+-- Car-Pass's test environment and loses its password, so nothing is sent until an
+-- administrator sets test credentials on purpose.
 UPDATE res_company
    SET carpass_environment = 'test',
-       carpass_password = NULL
- WHERE carpass_environment = 'production' OR carpass_password IS NOT NULL;
+       carpass_password = NULL;

@@ -8,3 +8,7 @@ from . import account_move
 from . import carpass_registration
 from . import carpass_registration_issue
 from . import carpass_registration_attempt
+from . import carpass_activity
+from . import carpass_activity_mapping
+from . import carpass_registration_description
+from . import res_company_activity

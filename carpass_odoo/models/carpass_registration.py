@@ -1,18 +1,25 @@
 # Copyright 2026 carpass_odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
+import queue
+import threading
 import time
+import unicodedata
 import uuid
 from datetime import timedelta
 
+from psycopg2.errors import SerializationFailure
+
 from odoo import _, api, fields, models, tools
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.modules import module as odoo_module
+from odoo.modules.registry import Registry
 
 from ..carpass import checks
 from ..carpass.exceptions import (
     CarpassError,
     CarpassTransientError,
+    CarpassUnavailableError,
 )
 from ..carpass.payloads import Correction, Observation, Status
 from .carpass_messages import carpass_error_message, finding_message
@@ -49,6 +56,18 @@ RETRY_BASE_MINUTES = 1
 RETRY_MAX_MINUTES = 240
 # A registration left in "sending" this long was interrupted: its outcome is unknown.
 STALE_SENDING_MINUTES = 10
+# The drain: registrations per cron run and threads sending them at once.
+DRAIN_BATCH_SIZE = 1000
+DRAIN_WORKERS = 16
+# What the retry cron may take, checked again in SQL once the row is locked because
+# another worker may have handled the row since this one searched.
+RETRY_DUE_SQL = (
+    "(state = 'error' AND retryable AND next_retry_at <= %s)"
+    " OR (state = 'sending' AND sending_since <= %s)"
+)
+# States in which Car-Pass holds the data it flagged: sending them again unchanged
+# would only be refused again.
+FLAGGED_STATES = ("anomaly", "rejected")
 SKIP_REASONS = [
     ("foreign", "Foreign vehicle"),
     ("heavy", "Vehicle over 3.5 t"),
@@ -80,7 +99,12 @@ class CarpassRegistration(models.Model):
         "repair.order", string="Repair Order", index=True, check_company=True
     )
     vehicle_id = fields.Many2one(
-        "fleet.vehicle", string="Vehicle", required=True, index=True, tracking=True
+        "fleet.vehicle",
+        string="Vehicle",
+        required=True,
+        index=True,
+        tracking=True,
+        check_company=True,
     )
     license_plate = fields.Char(related="vehicle_id.license_plate")
     vin = fields.Char(string="VIN", tracking=True)
@@ -137,9 +161,27 @@ class CarpassRegistration(models.Model):
         string="Reading First Sent", readonly=True, copy=False
     )
     sent_reading_date = fields.Date(string="Date First Sent", readonly=True, copy=False)
+    # What Car-Pass holds since the last create or correction it answered.
+    last_sent_vin = fields.Char(string="VIN Last Sent", readonly=True, copy=False)
+    last_sent_odometer = fields.Integer(
+        string="Reading Last Sent", readonly=True, copy=False
+    )
+    last_sent_reading_date = fields.Date(
+        string="Date Last Sent", readonly=True, copy=False
+    )
+    last_sent_odometer_work = fields.Boolean(
+        string="Odometer Work Last Sent", readonly=True, copy=False
+    )
     failed_correction_count = fields.Integer(readonly=True, copy=False)
     correction_form_suggested = fields.Boolean(
-        compute="_compute_correction_form_suggested"
+        compute="_compute_correction_form_suggested",
+        help="Corrections failed repeatedly (or Car-Pass refused a manual correction): "
+        "the signed paper correction form is the way left.",
+    )
+    correction_reason = fields.Text(
+        copy=False,
+        tracking=True,
+        help="Why the reading must be corrected; printed on the correction form.",
     )
     skip_reason = fields.Selection(SKIP_REASONS, copy=False, tracking=True)
     skip_note = fields.Char(copy=False)
@@ -173,12 +215,20 @@ class CarpassRegistration(models.Model):
                 registration.issue_ids.filtered(lambda issue: not issue.resolved)
             )
 
-    @api.depends("failed_correction_count", "company_id.carpass_correction_threshold")
+    @api.depends(
+        "state",
+        "failed_correction_count",
+        "company_id.carpass_correction_threshold",
+    )
     def _compute_correction_form_suggested(self):
         for registration in self:
             threshold = registration.company_id.carpass_correction_threshold or 2
             registration.correction_form_suggested = (
-                registration.failed_correction_count >= threshold
+                registration.state == "rejected"
+                or (
+                    registration.state in ATTENTION_STATES
+                    and registration.failed_correction_count >= threshold
+                )
             )
 
     @api.constrains("odometer", "reading_date", "vin")
@@ -201,6 +251,7 @@ class CarpassRegistration(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._check_reading_value(vals)
+            self._carpass_check_vin_value(vals)
             if vals.get("name", "/") == "/":
                 vals["name"] = (
                     self.env["ir.sequence"].next_by_code("carpass.registration") or "/"
@@ -211,6 +262,7 @@ class CarpassRegistration(models.Model):
 
     def write(self, vals):
         self._check_reading_value(vals)
+        self._carpass_check_vin_value(vals)
         if vals.get("vin"):
             vals = dict(vals, vin=vals["vin"].strip().upper())
         result = super().write(vals)
@@ -344,9 +396,42 @@ class CarpassRegistration(models.Model):
         return True
 
     def action_print_correction_form(self):
+        """Print the paper correction form; each print is kept as an attachment."""
         return self.env.ref(
             "carpass_odoo.action_report_carpass_correction_form"
         ).report_action(self)
+
+    def carpass_correction_form_filename(self):
+        """Attachment name of the next print of the correction form.
+
+        The report's ``attachment`` expression calls this. Odoo creates no attachment
+        when one of that name already exists, so every print gets a name of its own.
+        """
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        base = _(
+            "Car-Pass correction form %(vin)s %(date)s",
+            vin=self.vin or self.name,
+            date=today.isoformat(),
+        )
+        taken = set(
+            self.env["ir.attachment"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "=", self.id),
+                    ("name", "=like", f"{base}%"),
+                ]
+            )
+            .mapped("name")
+        )
+        name = f"{base}.pdf"
+        number = 1
+        while name in taken:
+            number += 1
+            name = f"{base} ({number}).pdf"
+        return name
 
     def _state_label(self):
         return dict(self._fields["state"]._description_selection(self.env))[self.state]
@@ -354,10 +439,15 @@ class CarpassRegistration(models.Model):
     @api.model
     def _carpass_notify(self, outcomes, title):
         """One line per record, so a bulk action says what happened to each."""
-        lines = [
-            f"{'✔' if success else '✘'} {registration.display_name}: {text}"
-            for registration, success, text in outcomes
-        ]
+        lines = []
+        for registration, success, text in outcomes:
+            line = f"{'✔' if success else '✘'} {registration.display_name}: {text}"
+            if registration.correction_form_suggested:
+                line += " " + _(
+                    "(corrections keep failing: print the correction form, sign it "
+                    "and send it to Car-Pass)"
+                )
+            lines.append(line)
         failed = any(not success for _registration, success, _text in outcomes)
         return {
             "type": "ir.actions.client",
@@ -367,6 +457,8 @@ class CarpassRegistration(models.Model):
                 "message": "\n".join(lines),
                 "type": "warning" if failed else "success",
                 "sticky": failed,
+                # Keeps the line breaks (see static/src/systray/carpass_counter.scss).
+                "className": "o_carpass_notification",
                 "next": {"type": "ir.actions.act_window_close"}
                 if self.env.context.get("carpass_close_after")
                 else {"type": "ir.actions.client", "tag": "soft_reload"},
@@ -391,12 +483,40 @@ class CarpassRegistration(models.Model):
         self.invalidate_recordset()
         return self.filtered(lambda registration: registration.id in locked)
 
+    def _carpass_try_lock(self, condition=None, params=()):
+        """Lock this row until the transaction ends; False when another worker has it.
+
+        Rows are locked one at a time, right before they are processed: a commit
+        releases every lock, and the send pipeline commits before each call. Odoo
+        runs in REPEATABLE READ, where locking a row that another transaction changed
+        since this one's snapshot fails: that row was just handled elsewhere, so it is
+        skipped like a locked one. ``condition`` (SQL) is checked again under the lock.
+        """
+        self.ensure_one()
+        self.flush_recordset()
+        query = "SELECT id FROM carpass_registration WHERE id = %s"
+        if condition:
+            query += f" AND ({condition})"
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    query + " FOR UPDATE SKIP LOCKED",
+                    [self.id, *params],
+                    log_exceptions=False,
+                )
+                locked = bool(self.env.cr.fetchone())
+        except SerializationFailure:
+            locked = False
+        if locked:
+            # Read what the other worker may have committed, not the cache.
+            self.invalidate_recordset()
+        return locked
+
     def _carpass_send_each(self, commit=False):
         outcomes = []
         self.check_access("write")
-        locked = self._carpass_lock()
         for registration in self:
-            if registration not in locked:
+            if not registration._carpass_try_lock():
                 outcomes.append(
                     (registration, False, _("being sent by another process, try again"))
                 )
@@ -406,6 +526,40 @@ class CarpassRegistration(models.Model):
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         return outcomes
 
+    def _carpass_held_values(self, result):
+        """The data Car-Pass holds according to its answer (ours when it omits them)."""
+        raw = result.raw or {}
+        reading_date = raw.get("odometerReadingDate")
+        try:
+            reading_date = fields.Date.to_date(reading_date) or self.reading_date
+        except ValueError:
+            reading_date = self.reading_date
+        reading = raw.get("odometerReading")
+        return {
+            "last_sent_vin": raw.get("vin") or self.vin,
+            "last_sent_odometer": reading
+            if isinstance(reading, int)
+            else self.odometer,
+            "last_sent_reading_date": reading_date,
+            "last_sent_odometer_work": bool(
+                raw.get("odometerWork", self.odometer_work)
+            ),
+        }
+
+    def _carpass_sending_is_stale(self):
+        stale = fields.Datetime.now() - timedelta(minutes=STALE_SENDING_MINUTES)
+        return not self.sending_since or self.sending_since <= stale
+
+    def _carpass_unchanged_since_sent(self):
+        """True when Car-Pass already holds exactly these data."""
+        self.ensure_one()
+        return bool(self.last_sent_reading_date) and (
+            self.last_sent_odometer,
+            self.last_sent_reading_date,
+            self.last_sent_vin or "",
+            self.last_sent_odometer_work,
+        ) == (self.odometer, self.reading_date, self.vin or "", self.odometer_work)
+
     def _carpass_send_one(self):
         """Report this registration; returns (record, success, text). Never raises."""
         self.ensure_one()
@@ -414,6 +568,21 @@ class CarpassRegistration(models.Model):
                 self,
                 False,
                 _("nothing to send (%(state)s)", state=self._state_label()),
+            )
+        if self.state == "sending" and not self._carpass_sending_is_stale():
+            return self, False, _("being sent by another process, try again")
+        if (
+            self.state in FLAGGED_STATES
+            and self.request_guid
+            and self._carpass_unchanged_since_sent()
+        ):
+            return (
+                self,
+                False,
+                _(
+                    "nothing changed since Car-Pass flagged it: correct the data "
+                    "(pencil) or confirm it as correct (green check)"
+                ),
             )
         findings = self._carpass_findings()
         self._set_local_issues(findings)
@@ -430,6 +599,11 @@ class CarpassRegistration(models.Model):
             )
             return self, False, str(error)
         if self.request_guid:
+            if self.outcome_unknown and self._carpass_correction_arrived(client):
+                return self, True, self._state_label()
+            if self.outcome_unknown:
+                # The status call failed: still unknown, try again later.
+                return self, False, self.error_message or _("Car-Pass status unknown")
             return self._carpass_call(
                 "correct",
                 lambda: client.correct(self.request_guid, self._carpass_correction()),
@@ -447,9 +621,42 @@ class CarpassRegistration(models.Model):
             "create", lambda: client.create_observation(self._carpass_observation())
         )
 
+    def _carpass_correction_arrived(self, client):
+        """After a correction with no answer, ask Car-Pass what it holds now.
+
+        True when Car-Pass already holds these data (the correction arrived, or was
+        not needed): its answer is applied and nothing is sent again. False when the
+        correction must still be sent, or when the status call failed too (then
+        ``outcome_unknown`` stays set).
+        """
+        self.ensure_one()
+        started = time.monotonic()
+        try:
+            result = client.get_status(self.request_guid)
+        except CarpassError as error:
+            self._carpass_record_failure("status", error, started)
+            return False
+        self._carpass_log_attempt("status", True, started, result.status.value)
+        held = self._carpass_held_values(result)
+        arrived = (
+            held["last_sent_odometer"],
+            held["last_sent_reading_date"],
+            (held["last_sent_vin"] or "").upper(),
+        ) == (self.odometer, self.reading_date, (self.vin or "").upper())
+        if arrived or result.status != Status.ACTION_REQUIRED:
+            self._carpass_apply_result(result, "correct" if arrived else "status")
+            return True
+        # Car-Pass still holds the old data: the correction never arrived.
+        self.write({"outcome_unknown": False})
+        return False
+
     def _carpass_mark_sending(self):
         """Record that a send starts, committed first so a crash leaves a trace."""
-        self.write({"state": "sending", "sending_since": fields.Datetime.now()})
+        # "Sending" lasts one call: not worth a tracking message (two inserts per
+        # send); the outcome's tracking message shows the change anyway.
+        self.with_context(tracking_disable=True).write(
+            {"state": "sending", "sending_since": fields.Datetime.now()}
+        )
         if not in_test_mode():
             self.env.cr.commit()  # pylint: disable=invalid-commit
 
@@ -507,13 +714,32 @@ class CarpassRegistration(models.Model):
             "retryable": False,
             "outcome_unknown": False,
             "next_retry_at": False,
+            "retry_count": 0,
             "sending_since": False,
         }
+        held = self._carpass_held_values(result)
+        if (
+            operation in ("create", "lookup", "correct")
+            or not self.last_sent_reading_date
+        ):
+            values.update(held)
+        if (
+            operation == "status"
+            and state == "accepted"
+            and (held["last_sent_odometer"], held["last_sent_reading_date"])
+            != (self.odometer, self.reading_date)
+        ):
+            # A manual correction was accepted: Car-Pass now holds its reading.
+            values.update(
+                held,
+                odometer=held["last_sent_odometer"],
+                reading_date=held["last_sent_reading_date"],
+            )
         if not self.sent_date:
             values.update(
                 sent_date=fields.Datetime.now(),
-                sent_odometer=self.odometer,
-                sent_reading_date=self.reading_date,
+                sent_odometer=held["last_sent_odometer"],
+                sent_reading_date=held["last_sent_reading_date"],
             )
         if operation == "correct" and state in ("anomaly", "rejected"):
             values["failed_correction_count"] = self.failed_correction_count + 1
@@ -549,14 +775,25 @@ class CarpassRegistration(models.Model):
         self._carpass_log_attempt(
             operation, False, started, type(error).__name__, message
         )
-        values = {"error_message": message, "sending_since": False}
-        if isinstance(error, CarpassTransientError):
-            delay = min(RETRY_BASE_MINUTES * 2**self.retry_count, RETRY_MAX_MINUTES)
+        values = {
+            "error_message": message,
+            "sending_since": False,
+            "outcome_unknown": self.outcome_unknown or error.outcome_unknown,
+        }
+        if isinstance(error, CarpassTransientError) or values["outcome_unknown"]:
+            # Transport failures are sent again by the cron; an answer that may hide
+            # a stored report (malformed, cut) is looked up by the cron first, also
+            # when the look-up itself got a malformed answer.
+            delay = timedelta(
+                minutes=min(RETRY_BASE_MINUTES * 2**self.retry_count, RETRY_MAX_MINUTES)
+            )
+            if isinstance(error, CarpassUnavailableError) and error.retry_after:
+                # Maintenance window or rate limit: Car-Pass says when to come back.
+                delay = max(delay, timedelta(seconds=error.retry_after))
             values.update(
                 retryable=True,
                 retry_count=self.retry_count + 1,
-                next_retry_at=fields.Datetime.now() + timedelta(minutes=delay),
-                outcome_unknown=self.outcome_unknown or error.outcome_unknown,
+                next_retry_at=fields.Datetime.now() + delay,
             )
         else:
             values["retryable"] = False
@@ -591,10 +828,12 @@ class CarpassRegistration(models.Model):
             date=self.reading_date,
             state=self._state_label(),
         )
-        self.message_post(body=body)
+        # A log note: nobody is notified, and _message_log costs a fraction of
+        # message_post on the send path (see docs/benchmarks.md).
+        self._message_log(body=body)
         for record in (self.repair_id, self.vehicle_id):
             if record:
-                record.sudo().message_post(body=body)
+                record.sudo()._message_log(body=body)
 
     def _carpass_refresh_one(self):
         self.ensure_one()
@@ -617,14 +856,23 @@ class CarpassRegistration(models.Model):
             limit=limit,
             order="write_date asc",
         )
-        for registration in registrations._carpass_lock():
+        pending = ", ".join(f"'{state}'" for state in PENDING_STATES)
+        for registration in registrations:
+            if not registration._carpass_try_lock(f"state IN ({pending})"):
+                continue
             registration._carpass_refresh_one()
             if not in_test_mode():
                 self.env.cr.commit()  # pylint: disable=invalid-commit
 
     @api.model
     def _cron_carpass_retry(self, limit=200):
-        """Resend what failed for transport reasons, and finish interrupted sends."""
+        """Resend what failed for transport reasons, and finish interrupted sends.
+
+        Safe with several workers: each row is locked (SKIP LOCKED) and checked again
+        right before it is processed, and committed right after. A registration whose
+        outcome is unknown is looked up at Car-Pass before anything is sent again.
+        Returns the outcomes of the registrations this worker processed.
+        """
         now = fields.Datetime.now()
         stale = now - timedelta(minutes=STALE_SENDING_MINUTES)
         registrations = self.search(
@@ -642,11 +890,17 @@ class CarpassRegistration(models.Model):
             limit=limit,
             order="next_retry_at asc, id asc",
         )
+        outcomes = []
         for registration in registrations:
+            if not registration._carpass_try_lock(RETRY_DUE_SQL, [now, stale]):
+                continue
             if registration.state == "sending":
                 # Interrupted mid-send: Car-Pass may have it, so ask before sending again.
-                registration.write({"outcome_unknown": True})
-        return registrations._carpass_send_each(commit=True)
+                registration.outcome_unknown = True
+            outcomes.append(registration._carpass_send_one())
+            if not in_test_mode():
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        return outcomes
 
     # ------------------------------------------------------------
     # Wizard
@@ -676,22 +930,24 @@ class CarpassRegistration(models.Model):
 
     def _check_carpass_manager(self):
         if not self.env.user.has_group("carpass_odoo.group_carpass_manager"):
-            raise UserError(
+            raise AccessError(
                 _(
                     "Only Car-Pass managers may confirm readings or ask manual corrections."
                 )
             )
 
+    def _carpass_confirmable(self):
+        """Registrations Car-Pass flagged and that the green check may confirm."""
+        return self.filtered(lambda r: r.state == "anomaly" and r.request_guid)
+
     def action_open_confirm_wizard(self):
+        """Green check: confirm as correct, after a confirmation step with a reason."""
         self._check_carpass_manager()
-        wrong = self.filtered(
-            lambda r: r.state not in ("anomaly", "rejected") or not r.request_guid
-        )
-        if wrong:
+        if not self._carpass_confirmable():
             raise UserError(
                 _(
-                    "Only registrations with an anomaly at Car-Pass can be confirmed: %(names)s",
-                    names=", ".join(wrong.mapped("name")),
+                    "Only registrations with an anomaly at Car-Pass can be confirmed "
+                    "as correct; none of the selected ones has one."
                 )
             )
         return {
@@ -720,14 +976,58 @@ class CarpassRegistration(models.Model):
                 "default_registration_id": self.id,
                 "default_odometer": self.odometer,
                 "default_reading_date": self.reading_date,
+                "default_reason": self.correction_reason,
             },
         }
 
     def _carpass_confirm(self, reason):
-        """Green check: tell Car-Pass the data was right. It cannot be undone there."""
+        """Green check: tell Car-Pass the data was right. It cannot be undone there.
+
+        Returns one (record, success, text) per registration of ``self``.
+        """
         self._check_carpass_manager()
+        reason = (reason or "").strip()
+        if not reason:
+            raise UserError(
+                _("Say why the data is correct: Car-Pass cannot undo a confirmation.")
+            )
         outcomes = []
-        for registration in self._carpass_lock():
+        confirmable = self._carpass_confirmable()
+        for registration in self:
+            if registration not in confirmable:
+                outcomes.append(
+                    (
+                        registration,
+                        False,
+                        _(
+                            "nothing to confirm (%(state)s)",
+                            state=registration._state_label(),
+                        ),
+                    )
+                )
+                continue
+            if not registration._carpass_try_lock():
+                outcomes.append(
+                    (
+                        registration,
+                        False,
+                        _("being sent by another process, try again"),
+                    )
+                )
+                continue
+            if registration.state != "anomaly":
+                # Another user handled it meanwhile.
+                outcomes.append(
+                    (
+                        registration,
+                        False,
+                        _(
+                            "nothing to confirm (%(state)s)",
+                            state=registration._state_label(),
+                        ),
+                    )
+                )
+                continue
             try:
                 client = registration.company_id._carpass_client()
             except UserError as error:
@@ -746,13 +1046,20 @@ class CarpassRegistration(models.Model):
                     )
                 )
                 text = record._state_label()
+            elif success and record.state == "anomaly":
+                success = False
             outcomes.append((record, success, text))
         return outcomes
 
     def _carpass_request_manual_correction(self, manual_correction):
+        """Ask Car-Pass to correct the reading by hand; returns (record, success, text)."""
         self._check_carpass_manager()
         self.ensure_one()
-        client = self.company_id._carpass_client()
+        try:
+            client = self.company_id._carpass_client()
+        except UserError as error:
+            return self, False, str(error)
+        self.correction_reason = manual_correction.reason
         outcome = self._carpass_call(
             "manual_correction",
             lambda: client.request_manual_correction(
@@ -782,3 +1089,143 @@ class CarpassRegistration(models.Model):
                 ("company_id", "in", self.env.companies.ids),
             ]
         )
+
+    # ------------------------------------------------------------
+    # Concurrent drain of the retry queue, and the attention index
+    # ------------------------------------------------------------
+
+    def init(self):
+        # The systray counts the few rows needing attention among all registrations:
+        # a partial index keeps that count proportional to those few.
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS carpass_registration_attention_idx "
+            "ON carpass_registration (company_id) WHERE needs_attention"
+        )
+
+    @api.model
+    def _carpass_retry_due_domain(self, now, stale):
+        return [
+            "|",
+            "&",
+            ("state", "=", "error"),
+            "&",
+            ("retryable", "=", True),
+            ("next_retry_at", "<=", now),
+            "&",
+            ("state", "=", "sending"),
+            ("sending_since", "<=", stale),
+        ]
+
+    @api.model
+    def _cron_carpass_drain(self, limit=DRAIN_BATCH_SIZE, workers=DRAIN_WORKERS):
+        """The retry cron for a backlog: the due registrations sent concurrently.
+
+        After an outage hundreds of registrations wait, and sending them one by one
+        mostly waits for Car-Pass's answers. See ``_carpass_drain``. Returns
+        (registration id, success, text) per registration processed.
+        """
+        now = fields.Datetime.now()
+        stale = now - timedelta(minutes=STALE_SENDING_MINUTES)
+        registrations = self.search(
+            self._carpass_retry_due_domain(now, stale),
+            limit=limit,
+            order="next_retry_at asc, id asc",
+        )
+        return registrations._carpass_drain(workers, RETRY_DUE_SQL, [now, stale])
+
+    def _carpass_drain(self, workers=DRAIN_WORKERS, condition=None, params=()):
+        """Send these registrations with ``workers`` threads, each on its own cursor.
+
+        A thread takes the next registration, locks its row (SKIP LOCKED, with
+        ``condition`` checked again under the lock), sends it through the normal
+        pipeline (``_carpass_send_one``) and commits. Several Odoo workers draining
+        at once therefore never process the same row, and a send whose answer was
+        lost is looked up by its idempotency key before it is sent again. The
+        threads see committed data only, and commit what they do; the caller's
+        transaction does not see their work until it starts a new one.
+        Returns (registration id, success, text) per registration processed.
+        """
+        if not self:
+            return []
+        self.check_access("write")
+        pending = queue.SimpleQueue()
+        for registration_id in self.ids:
+            pending.put(registration_id)
+        results = {}
+        threads = [
+            threading.Thread(
+                target=self._carpass_drain_worker,
+                args=(pending, results, condition, list(params)),
+                name=f"carpass-drain-{number}",
+                daemon=True,
+            )
+            for number in range(max(1, min(workers, len(self))))
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return [
+            (registration_id, *results[registration_id])
+            for registration_id in self.ids
+            if registration_id in results
+        ]
+
+    def _carpass_drain_worker(self, pending, results, condition, params):
+        thread = threading.current_thread()
+        thread.dbname = self.env.cr.dbname
+        thread.uid = self.env.uid
+        with Registry(self.env.cr.dbname).cursor() as cr:
+            Registration = self.with_env(self.env(cr=cr))
+            while True:
+                try:
+                    registration_id = pending.get_nowait()
+                except queue.Empty:
+                    return
+                registration = Registration.browse(registration_id)
+                results[registration_id] = registration._carpass_drain_one(
+                    condition, params
+                )
+
+    def _carpass_drain_one(self, condition, params):
+        """Lock, send and commit one registration; returns (success, text)."""
+        self.ensure_one()
+        cr = self.env.cr
+        try:
+            if not self._carpass_try_lock(condition, params):
+                # Also starts a new snapshot for the next row (REPEATABLE READ).
+                cr.rollback()
+                return False, _("being sent by another process, try again")
+            if self.state == "sending":
+                # Interrupted mid-send: Car-Pass may have it, so ask before sending again.
+                self.outcome_unknown = True
+            _record, success, text = self._carpass_send_one()
+            cr.commit()  # pylint: disable=invalid-commit
+            return success, text
+        except Exception as error:  # noqa: BLE001 - one row must not stop the drain
+            # E.g. a serialization failure on a row shared with another worker: what
+            # was committed stands (a "sending" row is looked up once stale).
+            cr.rollback()
+            _logger.warning(
+                "Car-Pass drain: registration %s left for the next run: %s",
+                self.id,
+                error,
+            )
+            return False, str(error)
+
+    @api.model
+    def _carpass_check_vin_value(self, vals):
+        vin = vals.get("vin")
+        if isinstance(vin, str) and has_control_characters(vin.strip()):
+            raise ValidationError(
+                _(
+                    "The VIN contains invisible control characters (%(vin)s): "
+                    "type it again.",
+                    vin=ascii(vin),
+                )
+            )
+
+
+def has_control_characters(text):
+    """True for text PostgreSQL cannot store (NUL) or no VIN contains (tab, ...)."""
+    return any(unicodedata.category(character) in ("Cc", "Cs") for character in text)

@@ -111,8 +111,23 @@ class ResCompany(models.Model):
             )
 
     def _compute_carpass_password_set(self):
-        for company, password in zip(self, self.sudo().mapped("carpass_password"), strict=False):
-            company.carpass_password_set = bool(password)
+        # Ask the database rather than reading the secret: a sudo read would leave it
+        # in the cache shared with the current user's environment.
+        with_password = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search([("id", "in", self._origin.ids), ("carpass_password", "!=", False)])
+        )
+        for company in self:
+            company.carpass_password_set = company._origin.id in with_password.ids
+
+    def _export_rows(self, fields, *, _is_toplevel_call=True):
+        # Exports read through the cache, where sudo code may have left the secret:
+        # refuse restricted fields here, even when reached from another model.
+        self.check_field_access_rights(
+            "read", [path[0] for path in fields if path and path[0] in self._fields]
+        )
+        return super()._export_rows(fields, _is_toplevel_call=_is_toplevel_call)
 
     @api.constrains("carpass_enterprise_number")
     def _check_carpass_enterprise_number(self):

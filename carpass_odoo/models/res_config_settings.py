@@ -27,6 +27,7 @@ class ResConfigSettings(models.TransientModel):
         readonly=False,
         groups="base.group_system",
     )
+    carpass_password_set = fields.Boolean(related="company_id.carpass_password_set")
     carpass_organisation_name = fields.Char(
         related="company_id.carpass_organisation_name", readonly=False
     )
@@ -45,6 +46,13 @@ class ResConfigSettings(models.TransientModel):
     carpass_correction_threshold = fields.Integer(
         related="company_id.carpass_correction_threshold", readonly=False
     )
+
+    def _export_rows(self, fields, *, _is_toplevel_call=True):
+        # Related values are computed without access checks: refuse restricted fields.
+        self.check_field_access_rights(
+            "read", [path[0] for path in fields if path and path[0] in self._fields]
+        )
+        return super()._export_rows(fields, _is_toplevel_call=_is_toplevel_call)
 
     def _compute_carpass_is_branch(self):
         for settings in self:

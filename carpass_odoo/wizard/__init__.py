@@ -1,3 +1,5 @@
 from . import carpass_registration_wizard
+from . import carpass_registration_wizard_description
 from . import carpass_confirm_wizard
 from . import carpass_manual_correction_wizard
+from . import carpass_history_wizard

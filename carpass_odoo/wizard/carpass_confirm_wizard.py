@@ -20,7 +20,9 @@ class CarpassConfirmWizard(models.TransientModel):
             raise UserError(
                 _("Say why the data is correct: Car-Pass cannot undo a confirmation.")
             )
-        outcomes = self.registration_ids._carpass_confirm(self.reason.strip())
+        if not self.registration_ids:
+            raise UserError(_("Select the registrations to confirm."))
+        outcomes = self.registration_ids._carpass_confirm(self.reason)
         return self.registration_ids.with_context(
             carpass_close_after=True
         )._carpass_notify(outcomes, _("Car-Pass: confirm as correct"))

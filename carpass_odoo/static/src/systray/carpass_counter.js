@@ -21,8 +21,13 @@ export class CarpassCounter extends Component {
             await this.refresh();
         });
         const timer = setInterval(() => this.refresh(), REFRESH_MS);
-        onWillUnmount(() => clearInterval(timer));
-        this.env.bus.addEventListener("ACTION_MANAGER:UI-UPDATED", () => this.refresh());
+        // After every action (send, confirm, edit...) the count may have changed.
+        const onUiUpdated = () => this.refresh();
+        this.env.bus.addEventListener("ACTION_MANAGER:UI-UPDATED", onUiUpdated);
+        onWillUnmount(() => {
+            clearInterval(timer);
+            this.env.bus.removeEventListener("ACTION_MANAGER:UI-UPDATED", onUiUpdated);
+        });
     }
 
     async refresh() {

@@ -5,6 +5,7 @@
 // Browser tours of tests/test_tours.py. The Python test builds the records and checks
 // what the clicks left in the database and at the Car-Pass simulator; these steps click
 // where garage staff click and assert what they see on the way.
+import {browser} from "@web/core/browser/browser";
 import {registry} from "@web/core/registry";
 
 const tours = registry.category("web_tour.tours");
@@ -66,7 +67,7 @@ tours.add("carpass_end_repair_postpone", {
         {
             content: "Correct the reading typed on the repair",
             trigger: `${wizard} .o_field_widget[name=odometer] input`,
-            run: "edit 45322",
+            run: "edit 45322 && press Tab",
         },
         {
             content: "The checks run again on the new reading",
@@ -119,7 +120,7 @@ tours.add("carpass_overview_correct_resend", {
         {
             content: "Type the right reading",
             trigger: `${wizard} .o_field_widget[name=odometer] input`,
-            run: "edit 81500",
+            run: "edit 81500 && press Tab",
         },
         {
             content: "The checks pass now",
@@ -135,12 +136,23 @@ tours.add("carpass_overview_correct_resend", {
             trigger: ".o_notification:has(.o_notification_content:contains(Accepted))",
         },
         {
+            content: "The wizard is closed",
+            trigger: "body:not(:has(.modal))",
+        },
+        {
+            // The counter refreshes when an action opens (or every minute), not when a
+            // dialog closes: open the overview again, as a user would.
+            content: "Open the overview again",
+            trigger: ".o_menu_sections [data-menu-xmlid='carpass_odoo.menu_carpass_overview']",
+            run: "click",
+        },
+        {
             content: "Nothing needs attention any more",
             trigger: ".o_carpass_counter_badge.text-bg-success:contains(0)",
         },
         {
             content: "The overview is empty",
-            trigger: ".o_list_view:not(:has(.o_data_row))",
+            trigger: ".o_view_nocontent",
         },
     ],
 });
@@ -177,6 +189,75 @@ tours.add("carpass_overview_confirm_correct", {
         {
             content: "The dialog is closed",
             trigger: "body:not(:has(.modal))",
+        },
+    ],
+});
+
+// The history opens Car-Pass's public page in a new tab: record where instead of opening.
+let openedUrls = [];
+let realOpen = null;
+
+tours.add("carpass_vehicle_history", {
+    steps: () => [
+        {
+            content: "Ask the vehicle's Car-Pass history from its form",
+            trigger: ".o_form_view .o_statusbar_buttons button[name=action_carpass_history]",
+            run: "click",
+        },
+        {
+            content: "The wizard is prefilled with the vehicle's VIN",
+            trigger: ".modal .o_field_widget[name=vin] input:value(/^WVW/)",
+        },
+        {
+            content: "Type the reading on the odometer today",
+            trigger: ".modal .o_field_widget[name=odometer] input",
+            run: "edit 45123 && press Tab",
+        },
+        {
+            content: "VIN and reading pass the checks",
+            trigger: ".modal .o_field_widget[name=findings_html] .alert-success",
+            run() {
+                openedUrls = [];
+                realOpen = browser.open;
+                browser.open = (url) => {
+                    openedUrls.push(url);
+                    // Looks like an open tab, so no "pop-up blocked" warning.
+                    return {closed: false};
+                };
+            },
+        },
+        {
+            content: "Request the history",
+            trigger: ".modal .modal-footer button[name=action_request]",
+            run: "click",
+        },
+        {
+            content: "The wizard closes",
+            trigger: "body:not(:has(.modal))",
+        },
+        {
+            content: "Open the Car-Pass tab of the vehicle",
+            trigger: ".o_form_view .o_notebook a[name=page_carpass_history]",
+            run: "click",
+        },
+        {
+            content: "The new tab showed the public page kept on the vehicle",
+            trigger: ".o_form_view .o_field_widget[name=carpass_history_state]:contains(Valid)",
+            run() {
+                browser.open = realOpen;
+                const link = document.querySelector(
+                    ".o_form_view .o_field_widget[name=carpass_history_url] a"
+                );
+                if (!link) {
+                    throw new Error("The vehicle shows no public history link.");
+                }
+                const kept = link.getAttribute("href");
+                if (openedUrls.length !== 1 || openedUrls[0] !== kept) {
+                    throw new Error(
+                        `Opened ${JSON.stringify(openedUrls)} instead of ${kept} in a new tab.`
+                    );
+                }
+            },
         },
     ],
 });

@@ -1,0 +1,151 @@
+# Copyright 2026 carpass_odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Draining a backlog of unsent registrations: the concurrent drain vs a serial loop.
+
+    .venv/bin/python -m bench.backlog_drain -c var/odoo-h9.cfg -d carpass_h9
+
+After an outage N registrations wait for the retry cron (state error, retryable,
+due). With the simulator answering after ``--latency-ms`` (100 ms, a realistic
+round trip to Car-Pass), each run drains one fresh queue with the serial retry
+loop (``_cron_carpass_retry``) and another with the concurrent drain
+(``_cron_carpass_drain``), both committing per registration as in production.
+Judged by the speed-up serial/drain (target >= 10x) and by the simulator's count
+of observations per VIN (target: exactly 1 for every registration, no duplicate).
+"""
+
+import sys
+from collections import Counter
+from datetime import date, timedelta
+
+from odoo import fields
+
+from bench import odoo_env
+
+TARGET_SPEEDUP = 10.0
+
+
+def _make_queue(env, company, model, count, offset):
+    vehicles = env["fleet.vehicle"].create(
+        [
+            {
+                "model_id": model.id,
+                "license_plate": f"1-BKL-{(offset + index) % 1000:03d}",
+                "vin_sn": odoo_env.bench_vin(offset + index, prefix="BKL"),
+                "company_id": company.id,
+            }
+            for index in range(count)
+        ]
+    )
+    registrations = env["carpass.registration"].create(
+        [
+            {
+                "company_id": company.id,
+                "vehicle_id": vehicle.id,
+                "vin": vehicle.vin_sn,
+                "odometer": 40_000 + index,
+                "reading_date": date.today(),
+                "state": "error",
+                "retryable": True,
+                "retry_count": 1,
+                "error_message": "Car-Pass could not be reached.",
+                "next_retry_at": fields.Datetime.now() - timedelta(minutes=1),
+            }
+            for index, vehicle in enumerate(vehicles)
+        ]
+    )
+    return registrations.ids, vehicles.mapped("vin_sn")
+
+
+def main(argv=None):
+    parser = odoo_env.argument_parser(__doc__.splitlines()[0], runs=3)
+    parser.add_argument("--registrations", type=int, default=1000)
+    parser.add_argument("--latency-ms", type=int, default=100)
+    parser.add_argument("--workers", type=int, default=16)
+    args = parser.parse_args(argv)
+    odoo_env.print_header("bench.backlog_drain", args)
+    count = args.registrations
+    serial_times, drain_times, vins = [], [], []
+    with (
+        odoo_env.bench_registry(args) as registry,
+        odoo_env.simulator() as simulator,
+    ):
+        with odoo_env.environment(registry) as env:
+            company = odoo_env.make_bench_company(env, simulator)
+            model = odoo_env.make_vehicle_model(env)
+            # Only the bench garage's registrations are in the queue.
+            env["carpass.registration"].search([]).write({"retryable": False})
+            company_id, model_id = company.id, model.id
+        simulator.admin.set_faults(latency_ms=args.latency_ms)
+
+        def drain(side, run, method):
+            with odoo_env.environment(registry) as env:
+                company = env["res.company"].browse(company_id)
+                model = env["fleet.vehicle.model"].browse(model_id)
+                offset = (2 * run + (side == "drain")) * count
+                ids, queue_vins = _make_queue(env, company, model, count, offset)
+                vins.extend(queue_vins)
+            with odoo_env.environment(registry) as env:
+                env = env(context=dict(env.context, allowed_company_ids=[company_id]))
+                Registration = env["carpass.registration"]
+                elapsed, _runs = odoo_env.median_seconds(
+                    lambda _r: method(Registration), 1
+                )
+            with odoo_env.environment(registry) as env:
+                states = Counter(
+                    env["carpass.registration"].browse(ids).mapped("state")
+                )
+            print(f"   {side} run {run + 1}: {elapsed:.2f} s, states {dict(states)}")
+            return elapsed
+
+        for run in range(args.runs):
+            serial_times.append(
+                drain(
+                    "serial",
+                    run,
+                    lambda Registration: Registration._cron_carpass_retry(limit=count),
+                )
+            )
+            drain_times.append(
+                drain(
+                    "drain",
+                    run,
+                    lambda Registration: Registration._cron_carpass_drain(
+                        limit=count, workers=args.workers
+                    ),
+                )
+            )
+        simulator.admin.clear_faults()
+        per_vin = Counter(
+            observation["vin"] for observation in simulator.admin.observations()
+        )
+
+    serial = odoo_env.statistics.median(serial_times)
+    drained = odoo_env.statistics.median(drain_times)
+    missing = [vin for vin in vins if per_vin[vin] == 0]
+    duplicated = [vin for vin, seen in per_vin.items() if seen > 1]
+    print(
+        f"   {count} registrations, simulator latency {args.latency_ms} ms, "
+        f"{args.workers} drain threads"
+    )
+    print(
+        f"   serial loop: median {serial:.2f} s ({count / serial:.1f}/s), runs "
+        + ", ".join(f"{value:.2f}" for value in serial_times)
+    )
+    print(
+        f"   concurrent drain: median {drained:.2f} s ({count / drained:.1f}/s), runs "
+        + ", ".join(f"{value:.2f}" for value in drain_times)
+    )
+    print(
+        f"   observations at the simulator: {sum(per_vin.values())} for {len(vins)} "
+        f"registrations; missing {len(missing)}, duplicated VINs {len(duplicated)}"
+    )
+    speedup = serial / drained
+    passed = speedup >= TARGET_SPEEDUP and not missing and not duplicated
+    odoo_env.print_verdict(
+        "speed-up serial/drain", speedup, f">= {TARGET_SPEEDUP:g}", passed
+    )
+    return passed
+
+
+if __name__ == "__main__":
+    sys.exit(0 if main() else 1)

@@ -1,0 +1,363 @@
+# Copyright 2026 carpass_odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The work description of a registration (mandatory since 1 January 2024).
+
+Car-Pass takes a description for an observation it holds as soon as it exists
+(the simulator accepts one while the reading is ongoing, waiting for DIV, has an
+anomaly, is reviewed or accepted; not once rejected), and a new one replaces the
+previous one. So the description leaves right after the reading reaches Car-Pass,
+whatever its status, and is not held back until the anomaly is solved: the legal
+duty is met even if the garage never solves it.
+"""
+
+import time
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..carpass.exceptions import CarpassError, CarpassTransientError
+from ..carpass.payloads import WorkDescription
+from .carpass_messages import carpass_error_message
+from .carpass_registration import RETRY_BASE_MINUTES, RETRY_MAX_MINUTES, in_test_mode
+
+# States of a registration whose observation Car-Pass holds and describes.
+DESCRIBABLE_STATES = ("ongoing", "waiting", "anomaly", "accepted", "confirmed")
+DESCRIPTION_STATES = [
+    ("not_sent", "Not Sent"),
+    ("sent", "Sent"),
+    ("error", "Error"),
+]
+# Descriptions never sent are caught up by the cron for readings reported this
+# recently; older ones (reported before descriptions were sent) are left alone
+# rather than flooding Car-Pass at the upgrade.
+DESCRIPTION_CATCH_UP_DAYS = 30
+DESCRIPTION_CONTENT_FIELDS = (
+    "description_activity_ids",
+    "description_lines",
+    "description_free_text",
+)
+
+
+class CarpassRegistration(models.Model):
+    _inherit = "carpass.registration"
+
+    description_state = fields.Selection(
+        DESCRIPTION_STATES,
+        string="Work Description",
+        default="not_sent",
+        required=True,
+        copy=False,
+        tracking=True,
+    )
+    description_activity_ids = fields.Many2many(
+        "carpass.activity",
+        "carpass_registration_activity_rel",
+        "registration_id",
+        "activity_id",
+        string="Car-Pass Activities",
+        copy=False,
+        help="Car-Pass's standard descriptions of the work done, from the activity "
+        "mappings of the repair's products. Filled when the description is sent, "
+        "if left empty.",
+    )
+    description_lines = fields.Text(
+        string="Job Lines",
+        copy=False,
+        help="The jobs as on the invoice, one per line.",
+    )
+    description_free_text = fields.Text(
+        string="Additional Text", copy=False, help="Optional text sent with the jobs."
+    )
+    description_message = fields.Text(
+        string="Car-Pass Answer on the Description", readonly=True, copy=False
+    )
+    description_sent_date = fields.Datetime(readonly=True, copy=False)
+    description_retryable = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="The last description failed for a transport reason: the cron resends it.",
+    )
+    description_retry_count = fields.Integer(readonly=True, copy=False)
+    description_next_retry_at = fields.Datetime(readonly=True, copy=False, index=True)
+    description_sendable = fields.Boolean(compute="_compute_description_sendable")
+
+    @api.depends("request_guid", "state")
+    def _compute_description_sendable(self):
+        for registration in self:
+            registration.description_sendable = bool(
+                registration.request_guid and registration.state in DESCRIBABLE_STATES
+            )
+
+    def write(self, vals):
+        if (
+            set(DESCRIPTION_CONTENT_FIELDS) & set(vals)
+            and "description_state" not in vals
+        ):
+            # Changing a description Car-Pass already has means it must go again.
+            sent = self.filtered(lambda r: r.description_state == "sent")
+            if sent:
+                super(CarpassRegistration, sent).write(
+                    {"description_state": "not_sent"}
+                )
+        return super().write(vals)
+
+    # ------------------------------------------------------------
+    # Buttons
+    # ------------------------------------------------------------
+
+    def action_carpass_fill_description(self):
+        """Build the description again from the repair and the activity mappings."""
+        for registration in self:
+            registration.write(registration._carpass_prepare_description())
+        return True
+
+    def action_carpass_send_description(self):
+        outcomes = []
+        self.check_access("write")
+        locked = self._carpass_lock()
+        for registration in self:
+            if registration not in locked:
+                outcomes.append(
+                    (registration, False, _("being sent by another process, try again"))
+                )
+                continue
+            outcomes.append(registration._carpass_send_description())
+        return self._carpass_notify(outcomes, _("Car-Pass: work description"))
+
+    # ------------------------------------------------------------
+    # Content
+    # ------------------------------------------------------------
+
+    def _carpass_repair_products(self):
+        """Products worked with: the repair's parts and its sale order's lines."""
+        self.ensure_one()
+        # The registration is readable; the repair's sale order may not be for a
+        # mechanic, and the description must still be complete.
+        repair = self.repair_id.sudo()
+        order_lines = repair.sale_order_id.order_line.filtered(
+            lambda line: not line.display_type and not line.is_downpayment
+        )
+        products = repair.move_ids.product_id | order_lines.product_id
+        return products.sudo(False)
+
+    def _carpass_job_lines(self):
+        """The jobs as the invoice shows them: sale order lines, else the parts."""
+        self.ensure_one()
+        repair = self.repair_id.sudo()
+        texts = []
+        for line in repair.sale_order_id.order_line:
+            # Sections are the invoice's main headings; notes and down payments
+            # are not jobs.
+            if line.display_type == "line_note" or line.is_downpayment:
+                continue
+            texts.append(line.name)
+        for move in repair.move_ids:
+            # Parts already invoiced through the sale order are listed above.
+            if move.repair_line_type == "add" and not move.sale_line_id:
+                texts.append(move.product_id.display_name)
+        lines = []
+        for text in texts:
+            # A line of the description is one line of text.
+            line = " - ".join(
+                part.strip() for part in (text or "").splitlines() if part.strip()
+            )
+            if line and line not in lines:
+                lines.append(line)
+        return lines
+
+    def _carpass_prepare_description(self, chosen=None):
+        """Values of the description fields from the repair.
+
+        ``chosen`` maps products to the activity the user picked for them in the
+        end-of-repair wizard, over the mappings.
+        """
+        self.ensure_one()
+        chosen = chosen or {}
+        products = self._carpass_repair_products()
+        resolved = self.env["carpass.activity.mapping"]._carpass_resolve(
+            products, self.company_id
+        )
+        activities = self.env["carpass.activity"]
+        for product in products:
+            activities |= chosen.get(product) or resolved[product][0]
+        if not products:
+            # Nothing on the repair to map (or no repair): the company default says
+            # what this garage usually does.
+            activities = self.company_id.carpass_default_activity_id.filtered("active")
+        return {
+            "description_activity_ids": [fields.Command.set(activities.ids)],
+            "description_lines": "\n".join(self._carpass_job_lines()),
+        }
+
+    def _carpass_work_description(self):
+        self.ensure_one()
+        lines = [
+            line.strip()
+            for line in (self.description_lines or "").splitlines()
+            if line.strip()
+        ]
+        return WorkDescription(
+            activities=self.description_activity_ids.mapped("code"),
+            lines=lines,
+            free_text=(self.description_free_text or "").strip(),
+        )
+
+    # ------------------------------------------------------------
+    # Sending
+    # ------------------------------------------------------------
+
+    def _carpass_after_accepted(self):
+        super()._carpass_after_accepted()
+        self._carpass_send_description_if_due()
+
+    def _carpass_apply_result(self, result, *args, **kwargs):
+        outcome = super()._carpass_apply_result(result, *args, **kwargs)
+        # Car-Pass also takes the description of a reading it still checks or
+        # flagged (accepted readings went through the hook above already).
+        self._carpass_send_description_if_due()
+        return outcome
+
+    def _carpass_description_due(self):
+        self.ensure_one()
+        return self.description_sendable and self.description_state == "not_sent"
+
+    def _carpass_send_description_if_due(self):
+        for registration in self:
+            if registration._carpass_description_due():
+                registration._carpass_send_description()
+
+    def _carpass_send_description(self):
+        """Send the work description; returns (record, success, text). Never raises."""
+        self.ensure_one()
+        if not self.description_sendable:
+            return (
+                self,
+                False,
+                _(
+                    "Car-Pass takes the work description once it holds the reading "
+                    "(now %(state)s).",
+                    state=self._state_label(),
+                ),
+            )
+        if not self.description_activity_ids and not self.description_lines:
+            self.write(self._carpass_prepare_description())
+        description = self._carpass_work_description()
+        if not description.activities and not description.lines:
+            message = _(
+                "Nothing describes the work done: map the repair's products to Car-Pass "
+                "activities, set a default activity for the company, or type the job "
+                "lines."
+            )
+            self._carpass_description_failed(message, retryable=False)
+            return self, False, message
+        try:
+            client = self.company_id._carpass_client()
+        except UserError as error:
+            self._carpass_description_failed(str(error), retryable=False)
+            return self, False, str(error)
+        started = time.monotonic()
+        try:
+            result = client.send_description(self.request_guid, description)
+        except CarpassError as error:
+            message = carpass_error_message(self.env, error)
+            self._carpass_log_attempt(
+                "description", False, started, type(error).__name__, message
+            )
+            self._carpass_description_failed(
+                message, retryable=isinstance(error, CarpassTransientError)
+            )
+            return self, False, message
+        if not result.accepted:
+            message = "; ".join(
+                issue.message or issue.code for issue in result.issues
+            ) or _("Car-Pass refused the work description.")
+            self._carpass_log_attempt("description", False, started, "refused", message)
+            self._carpass_description_failed(message, retryable=False)
+            return self, False, message
+        self._carpass_log_attempt("description", True, started, "accepted")
+        self.write(
+            {
+                "description_state": "sent",
+                "description_message": False,
+                "description_sent_date": fields.Datetime.now(),
+                "description_retryable": False,
+                "description_retry_count": 0,
+                "description_next_retry_at": False,
+            }
+        )
+        self._carpass_post_description(description)
+        return self, True, _("work description sent")
+
+    def _carpass_description_failed(self, message, retryable):
+        values = {
+            "description_state": "error",
+            "description_message": message,
+            "description_retryable": retryable,
+            "description_next_retry_at": False,
+        }
+        if retryable:
+            delay = min(
+                RETRY_BASE_MINUTES * 2**self.description_retry_count, RETRY_MAX_MINUTES
+            )
+            values.update(
+                description_retry_count=self.description_retry_count + 1,
+                description_next_retry_at=fields.Datetime.now()
+                + timedelta(minutes=delay),
+            )
+        else:
+            self.message_post(
+                body=_(
+                    "The work description was not sent to Car-Pass: %(error)s",
+                    error=message,
+                )
+            )
+        self.write(values)
+
+    def _carpass_post_description(self, description):
+        activities = ", ".join(self.description_activity_ids.mapped("display_name"))
+        items = Markup("").join(
+            Markup("<li>%s</li>") % line for line in description.lines
+        )
+        body = Markup("%s<ul>%s</ul>") % (
+            _(
+                "Work description sent to Car-Pass. Activities: %(activities)s.",
+                activities=activities or "-",
+            ),
+            items,
+        )
+        self.message_post(body=body)
+
+    # ------------------------------------------------------------
+    # Cron
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cron_carpass_retry_descriptions(self, limit=200):
+        """Resend descriptions after transport failures; send the ones still due."""
+        now = fields.Datetime.now()
+        registrations = self.search(
+            [
+                ("request_guid", "!=", False),
+                ("state", "in", DESCRIBABLE_STATES),
+                "|",
+                "&",
+                ("description_state", "=", "error"),
+                "&",
+                ("description_retryable", "=", True),
+                ("description_next_retry_at", "<=", now),
+                "&",
+                ("description_state", "=", "not_sent"),
+                ("sent_date", ">=", now - timedelta(days=DESCRIPTION_CATCH_UP_DAYS)),
+            ],
+            limit=limit,
+            order="description_next_retry_at asc, id asc",
+        )
+        outcomes = []
+        for registration in registrations._carpass_lock():
+            outcomes.append(registration._carpass_send_description())
+            if not in_test_mode():
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        return outcomes

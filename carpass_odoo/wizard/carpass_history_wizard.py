@@ -1,0 +1,262 @@
+# Copyright 2026 carpass_odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..carpass import checks
+from ..carpass.exceptions import (
+    CarpassError,
+    CarpassNotFoundError,
+    CarpassTransientError,
+    CarpassUnavailableError,
+    CarpassValidationError,
+)
+from ..models.carpass_messages import carpass_error_message, finding_message
+from ..models.res_company import CARPASS_LANGUAGES
+
+# Findings the end-of-repair wizard only warns about, but that make Car-Pass refuse
+# a history document: it needs the full VIN and a reading that does not go back.
+HISTORY_BLOCKING_CODES = frozenset({checks.VIN_LENGTH, checks.READING_LOWER})
+
+
+class CarpassHistoryWizard(models.TransientModel):
+    _name = "carpass.history.wizard"
+    _description = "Request a Car-Pass Vehicle History"
+
+    vehicle_id = fields.Many2one(
+        "fleet.vehicle", required=True, ondelete="cascade", readonly=True
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        compute="_compute_company_id",
+        precompute=True,
+        store=True,
+        help="Establishment that asks Car-Pass: the vehicle's company, else the "
+        "current one.",
+    )
+    license_plate = fields.Char(related="vehicle_id.license_plate")
+    vin = fields.Char(
+        string="VIN",
+        compute="_compute_from_vehicle",
+        precompute=True,
+        store=True,
+        readonly=False,
+        help="The 17-character VIN, as read on the car.",
+    )
+    odometer = fields.Integer(
+        string="Current Reading",
+        compute="_compute_from_vehicle",
+        precompute=True,
+        store=True,
+        readonly=False,
+        help="Odometer reading in km, read on the car today.",
+    )
+    reading_date = fields.Date(
+        required=True, default=lambda self: fields.Date.context_today(self)
+    )
+    last_reading = fields.Integer(
+        string="Last Known Reading",
+        compute="_compute_from_vehicle",
+        precompute=True,
+        store=True,
+    )
+    last_reading_date = fields.Date(
+        compute="_compute_from_vehicle", precompute=True, store=True
+    )
+    language = fields.Selection(
+        CARPASS_LANGUAGES,
+        string="Document Language",
+        compute="_compute_language",
+        precompute=True,
+        store=True,
+        readonly=False,
+        required=True,
+        help="Language of the history document: the company's Car-Pass document "
+        "language, else yours when Car-Pass offers it.",
+    )
+    findings_html = fields.Html(compute="_compute_findings", sanitize=False)
+    has_blocking = fields.Boolean(compute="_compute_findings")
+
+    @api.depends("vehicle_id")
+    def _compute_company_id(self):
+        for wizard in self:
+            wizard.company_id = wizard.vehicle_id._carpass_history_company()
+
+    @api.depends("vehicle_id")
+    def _compute_from_vehicle(self):
+        for wizard in self:
+            vehicle = wizard.vehicle_id
+            history = wizard._past_readings()
+            wizard.vin = checks.normalize_vin(vehicle.vin_sn)
+            wizard.last_reading = history[0].reading if history else 0
+            wizard.last_reading_date = history[0].reading_date if history else False
+            # Fleet's "Last Odometer" is its highest reading, also without a date.
+            wizard.odometer = wizard.last_reading or int(vehicle.odometer)
+
+    @api.depends("company_id")
+    def _compute_language(self):
+        offered = {code for code, _label in CARPASS_LANGUAGES}
+        user_language = (self.env.lang or self.env.user.lang or "").split("_")[0]
+        for wizard in self:
+            company_language = wizard.company_id.carpass_document_language
+            if company_language in offered:
+                wizard.language = company_language
+            elif user_language in offered:
+                wizard.language = user_language
+            else:
+                wizard.language = "nl"
+
+    @api.depends("vin", "odometer", "reading_date", "vehicle_id")
+    def _compute_findings(self):
+        for wizard in self:
+            findings = wizard._findings()
+            blocking = [f for f in findings if wizard._is_blocking(f)]
+            wizard.has_blocking = bool(blocking)
+            wizard.findings_html = wizard._findings_html(findings)
+
+    # ------------------------------------------------------------
+    # Buttons
+    # ------------------------------------------------------------
+
+    def action_request(self):
+        """Ask Car-Pass for the history, keep it on the vehicle, open its public page."""
+        self.ensure_one()
+        refusals = [
+            self._finding_text(finding)
+            for finding in self._findings()
+            if self._is_blocking(finding)
+        ]
+        if refusals:
+            raise UserError("\n".join(refusals))
+        vehicle = self.vehicle_id
+        company = self.company_id
+        vin = checks.normalize_vin(self.vin)
+        try:
+            with company._carpass_client() as client:
+                history = client.get_vehicle_history(
+                    vin=vin,
+                    odometer_reading=self.odometer,
+                    odometer_reading_date=self.reading_date,
+                    enterprise_number=company._carpass_enterprise(),
+                    establishment_number=company.carpass_establishment_number,
+                    language=self.language,
+                )
+        except CarpassError as error:
+            raise UserError(self._carpass_error_text(error, vin)) from None
+        vehicle._carpass_store_history(history, vin, self.odometer, self.reading_date)
+        return {
+            "type": "ir.actions.act_url",
+            "url": history.public_url,
+            "target": "new",
+            "close": True,
+        }
+
+    # ------------------------------------------------------------
+    # Checks
+    # ------------------------------------------------------------
+
+    def _past_readings(self):
+        self.ensure_one()
+        if not self.vehicle_id:
+            return []
+        return self.env["carpass.registration"]._carpass_history(self.vehicle_id)
+
+    def _findings(self):
+        self.ensure_one()
+        if not self.vehicle_id:
+            return []
+        today = fields.Date.context_today(self)
+        return checks.check_observation(
+            vin=self.vin or "",
+            reading=self.odometer,
+            reading_date=self.reading_date or today,
+            today=today,
+            history=self._past_readings(),
+        )
+
+    @staticmethod
+    def _is_blocking(finding):
+        return (
+            finding.severity == checks.Severity.BLOCKING
+            or finding.code in HISTORY_BLOCKING_CODES
+        )
+
+    def _finding_text(self, finding):
+        params = finding.params
+        if finding.code == checks.VIN_LENGTH:
+            return _(
+                "A Car-Pass history needs the full VIN of %(expected)s characters; "
+                "%(vin)s has %(length)s.",
+                expected=checks.VIN_EXPECTED_LENGTH,
+                vin=params["vin"],
+                length=params["length"],
+            )
+        if finding.code == checks.READING_LOWER:
+            return _(
+                "The reading %(reading)s km is lower than the last known reading "
+                "(%(previous)s km on %(previous_date)s): Car-Pass issues no history "
+                "for it. Check the odometer and type the reading again.",
+                **params,
+            )
+        return finding_message(self.env, finding)
+
+    def _findings_html(self, findings):
+        if not findings:
+            return Markup('<div class="alert alert-success mb-0">%s</div>') % _(
+                "VIN and reading can be sent to Car-Pass."
+            )
+        items = Markup("").join(
+            Markup('<li class="mb-1"><span class="badge %s me-2">%s</span>%s</li>')
+            % (
+                "text-bg-danger" if self._is_blocking(finding) else "text-bg-warning",
+                _("Refused") if self._is_blocking(finding) else _("Warning"),
+                self._finding_text(finding),
+            )
+            for finding in findings
+        )
+        return Markup('<ul class="list-unstyled mb-0">%s</ul>') % items
+
+    # ------------------------------------------------------------
+    # Car-Pass errors
+    # ------------------------------------------------------------
+
+    def _carpass_error_text(self, error, vin):
+        """The protocol error as a message that says what to do next."""
+        if isinstance(error, CarpassValidationError):
+            if error.code == "WAITING_FOR_DIV":
+                return _(
+                    "Car-Pass does not know the vehicle %(vin)s yet: its registration "
+                    "at the DIV is still pending. Request the history once the "
+                    "vehicle is registered.",
+                    vin=vin,
+                )
+            if error.code == "ACTION_REQUIRED":
+                details = "; ".join(
+                    item.message for item in error.errors if item.message
+                )
+                return _(
+                    "Car-Pass flagged the reading %(reading)s km and issued no "
+                    "history (%(details)s). Check the VIN and the odometer, then "
+                    "request the history again.",
+                    reading=self.odometer,
+                    details=details or error.message,
+                )
+        if isinstance(error, CarpassNotFoundError):
+            return _(
+                "Car-Pass does not know the vehicle %(vin)s or lost the request: "
+                "check the VIN and request the history again.",
+                vin=vin,
+            )
+        if isinstance(error, CarpassUnavailableError) and error.maintenance:
+            return _(
+                "Car-Pass is in its weekly maintenance window (Thursday 19:00-24:00) "
+                "and issues no history now. Request it again after the maintenance."
+            )
+        if isinstance(error, CarpassTransientError):
+            return _(
+                "Car-Pass cannot be reached right now; no history was issued. "
+                "Request it again in a few minutes."
+            )
+        return carpass_error_message(self.env, error)

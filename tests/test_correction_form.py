@@ -1,0 +1,184 @@
+# Copyright 2026 carpass_odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The printable correction form: a real PDF, in the company's language, kept."""
+
+import base64
+import subprocess
+import tempfile
+
+import polib
+
+from odoo.tests import tagged
+from odoo.tools.misc import file_path
+
+from .common import GARAGE_A, CarpassCase
+
+REPORT = "carpass_odoo.action_report_carpass_correction_form"
+
+
+@tagged("post_install", "-at_install")
+class TestCorrectionForm(CarpassCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("nl_BE")
+        # Activating a language does not load the module's translations; installing
+        # it from Settings does. Load them as that would.
+        cls.env["ir.module.module"]._load_module_terms(
+            ["carpass_odoo"], ["nl_BE"], overwrite=True
+        )
+        cls.company_a.write(
+            {
+                "carpass_document_language": "nl",
+                "street": "Kerkstraat 12",
+                "zip": "9000",
+                "city": "Gent",
+            }
+        )
+
+    def make_failed_registration(self):
+        """Reported 45000 by mistake; two corrections flagged again."""
+        vehicle = self.make_vehicle(license_plate="1-XYZ-987")
+        registration = self.env["carpass.registration"].create(
+            {
+                "company_id": self.company_a.id,
+                "vehicle_id": vehicle.id,
+                "vin": vehicle.vin_sn,
+                "odometer": 45000,
+                "reading_date": self.today(),
+            }
+        )
+        registration.action_send()
+        for odometer in (54000, 55000):
+            registration.odometer = odometer
+            registration.action_send()
+        self.assertTrue(registration.correction_form_suggested)
+        registration.correction_reason = "Tellerstand verkeerd ingegeven"
+        return registration
+
+    def render_pdf(self, registration, user=None):
+        reports = self.env["ir.actions.report"]
+        if user:
+            reports = reports.with_user(user)
+        pdf, report_type = reports.with_context(
+            force_report_rendering=True
+        )._render_qweb_pdf(REPORT, registration.ids)
+        self.assertEqual(report_type, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        return pdf
+
+    @staticmethod
+    def pdf_text(pdf):
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+            handle.write(pdf)
+            handle.flush()
+            return subprocess.run(
+                ["pdftotext", "-layout", handle.name, "-"],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+
+    def attachments(self, registration):
+        return self.env["ir.attachment"].search(
+            [
+                ("res_model", "=", "carpass.registration"),
+                ("res_id", "=", registration.id),
+            ],
+            order="id",
+        )
+
+    def test_pdf_holds_everything_car_pass_needs_in_dutch(self):
+        registration = self.make_failed_registration()
+        self.assertEqual(self.company_a.carpass_document_language_code, "nl_BE")
+        text = self.pdf_text(self.render_pdf(registration))
+        vehicle = registration.vehicle_id
+        for expected in (
+            "Test Garage A",
+            "Kerkstraat 12",
+            "9000 Gent",
+            GARAGE_A["enterprise"],
+            GARAGE_A["establishment"],
+            vehicle.vin_sn,
+            "1-XYZ-987",
+            "Volkswagen",
+            "Golf",
+            "45000",  # the reading first reported, the wrong one
+            "55000",  # the correct one
+            registration.request_guid,
+            registration.name,
+            "Tellerstand verkeerd ingegeven",
+        ):
+            self.assertIn(expected, text)
+        # The Dutch translation of the form, as shipped in i18n/nl.po.
+        title = "Car-Pass correction request"
+        dutch = polib.pofile(file_path("carpass_odoo/i18n/nl.po")).find(title)
+        self.assertTrue(dutch and dutch.msgstr, "the form is translated to Dutch")
+        self.assertIn(dutch.msgstr, text)
+        self.assertNotIn(title, text)
+        # Dates follow the Dutch (Belgian) format, not the English one.
+        lang = self.env["res.lang"]._lang_get("nl_BE")
+        english = self.env["res.lang"]._lang_get("en_US")
+        self.assertNotEqual(lang.date_format, english.date_format)
+        self.assertIn(self.today().strftime(lang.date_format), text)
+        self.assertNotIn(self.today().strftime(english.date_format), text)
+        # Car-Pass's remark on the rounded reading is on the form too.
+        remark = registration.issue_ids.filtered(lambda i: i.source == "carpass")[0]
+        self.assertIn(remark.message.split(".")[0][:30], " ".join(text.split()))
+
+    def test_rendered_in_the_company_document_language(self):
+        registration = self.make_failed_registration()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html(REPORT, registration.ids)[0]
+            .decode()
+        )
+        self.assertIn('data-oe-lang="nl_BE"', html)
+        self.company_a.carpass_document_language = "en"
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html(REPORT, registration.ids)[0]
+            .decode()
+        )
+        self.assertIn('data-oe-lang="en_US"', html)
+
+    def test_every_print_is_kept_as_an_attachment(self):
+        registration = self.make_failed_registration()
+        report = self.env.ref(REPORT)
+        self.assertTrue(report.attachment)
+        self.assertFalse(report.attachment_use, "a print is never an old copy")
+        first = self.render_pdf(registration, user=self.user_a)
+        registration.odometer = 55123  # the garage changed its mind
+        second = self.render_pdf(registration, user=self.user_a)
+        attachments = self.attachments(registration)
+        self.assertEqual(len(attachments), 2, attachments.mapped("name"))
+        self.assertEqual(len(set(attachments.mapped("name"))), 2)
+        self.assertEqual(base64.b64decode(attachments[0].datas), first)
+        self.assertEqual(base64.b64decode(attachments[1].datas), second)
+        self.assertIn("55123", self.pdf_text(base64.b64decode(attachments[1].datas)))
+        self.assertIn(registration.vin, attachments[0].name)
+        self.assertTrue(
+            all(name.endswith(".pdf") for name in attachments.mapped("name"))
+        )
+
+    def test_printable_from_any_registration(self):
+        vehicle = self.make_vehicle()
+        draft = self.env["carpass.registration"].create(
+            {
+                "company_id": self.company_a.id,
+                "vehicle_id": vehicle.id,
+                "vin": vehicle.vin_sn,
+                "odometer": 12345,
+                "reading_date": self.today(),
+            }
+        )
+        self.assertFalse(draft.correction_form_suggested)
+        action = draft.with_user(self.user_a).action_print_correction_form()
+        self.assertEqual(action["type"], "ir.actions.report")
+        self.assertEqual(
+            action["report_name"], "carpass_odoo.report_carpass_correction_form"
+        )
+        text = self.pdf_text(self.render_pdf(draft))
+        self.assertIn(vehicle.vin_sn, text)
+        self.assertIn("12345", text)
+        self.assertEqual(len(self.attachments(draft)), 1)

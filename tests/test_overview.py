@@ -1,0 +1,284 @@
+# Copyright 2026 carpass_odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The Car-Pass overview: filters, grouping, counter and list actions."""
+
+from datetime import timedelta
+
+from lxml import etree
+
+from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
+
+from .common import CarpassCase
+
+
+@tagged("post_install", "-at_install")
+class TestOverview(CarpassCase):
+    def setUp(self):
+        super().setUp()
+        self.Registration = self.env["carpass.registration"]
+
+    def make_registration(self, odometer=45123, company=None, vehicle=None, **values):
+        vehicle = vehicle or self.make_vehicle(company=company)
+        return self.Registration.create(
+            {
+                "company_id": (company or self.company_a).id,
+                "vehicle_id": vehicle.id,
+                "vin": vehicle.vin_sn,
+                "odometer": odometer,
+                "reading_date": self.today(),
+                **values,
+            }
+        )
+
+    def search_filters(self):
+        arch = self.Registration.get_views([(False, "search")])["views"]["search"][
+            "arch"
+        ]
+        return {
+            node.get("name"): node
+            for node in etree.fromstring(arch).iter("filter")
+            if node.get("name")
+        }
+
+    def filter_domain(self, name):
+        return safe_eval(self.search_filters()[name].get("domain"))
+
+    def test_filters_of_the_overview(self):
+        draft = self.make_registration()
+        accepted = self.make_registration(odometer=45124)
+        accepted.action_send()
+        anomaly = self.make_registration(odometer=45000)
+        anomaly.action_send()
+        error = self.make_registration(odometer=45125)
+        self.simulator.admin.queue_faults(["503"])
+        error.action_send()
+        confirmed = self.make_registration(odometer=46000)
+        confirmed.action_send()
+        confirmed.with_user(self.manager_a)._carpass_confirm("It is round")
+        skipped = self.make_registration(state="skipped", skip_reason="foreign")
+        every = draft | accepted | anomaly | error | confirmed | skipped
+        self.assertEqual(
+            every.mapped("state"),
+            ["draft", "accepted", "anomaly", "error", "confirmed", "skipped"],
+        )
+        expected = {
+            "needs_attention": draft | anomaly | error,
+            "errors": error,
+            "anomalies": anomaly,
+            "not_sent": draft,
+            "sent": accepted | anomaly | confirmed,
+            "accepted": accepted,
+            "confirmed": confirmed,
+            "skipped": skipped,
+            "retry_pending": error,
+        }
+        for name, records in expected.items():
+            with self.subTest(filter=name):
+                found = self.Registration.search(
+                    self.filter_domain(name) + [("id", "in", every.ids)]
+                )
+                self.assertEqual(found, records, name)
+        filters = self.search_filters()
+        self.assertEqual(filters["filter_reading_date"].get("date"), "reading_date")
+        for name, field in (
+            ("group_state", "state"),
+            ("group_company", "company_id"),
+            ("group_vehicle", "vehicle_id"),
+            ("group_reading_date", "reading_date"),
+        ):
+            self.assertEqual(
+                safe_eval(filters[name].get("context"))["group_by"], field, name
+            )
+
+    def test_search_by_company_vehicle_date_and_grouping(self):
+        vehicle = self.make_vehicle(license_plate="1-ABC-123")
+        first = self.make_registration(vehicle=vehicle)
+        older = self.make_registration(
+            vehicle=vehicle,
+            odometer=40123,
+            reading_date=self.today() - timedelta(days=20),
+        )
+        other = self.make_registration(company=self.company_b)
+        every = first | older | other
+        scope = [("id", "in", every.ids)]
+        self.assertEqual(
+            self.Registration.search(scope + [("company_id", "=", self.company_b.id)]),
+            other,
+        )
+        self.assertEqual(
+            self.Registration.search(scope + [("license_plate", "ilike", "1-ABC")]),
+            first | older,
+        )
+        self.assertEqual(
+            self.Registration.search(scope + [("vin", "=", vehicle.vin_sn)]),
+            first | older,
+        )
+        self.assertEqual(
+            self.Registration.search(
+                scope + [("reading_date", "<", self.today() - timedelta(days=10))]
+            ),
+            older,
+        )
+        groups = self.Registration.read_group(
+            scope, ["vehicle_id"], ["company_id", "vehicle_id"], lazy=False
+        )
+        counts = {
+            (group["company_id"][0], group["vehicle_id"][0]): group["__count"]
+            for group in groups
+        }
+        self.assertEqual(
+            counts,
+            {
+                (self.company_a.id, vehicle.id): 2,
+                (self.company_b.id, other.vehicle_id.id): 1,
+            },
+        )
+
+    def test_overview_opens_on_what_needs_attention(self):
+        action = self.env.ref("carpass_odoo.action_carpass_registration")
+        self.assertEqual(
+            safe_eval(action.context).get("search_default_needs_attention"), 1
+        )
+        menu = self.env.ref("carpass_odoo.menu_carpass_overview")
+        self.assertEqual(menu.action, action)
+
+    def test_attention_counter_per_allowed_company(self):
+        def count(companies, user=None):
+            model = self.Registration.with_context(allowed_company_ids=companies.ids)
+            if user:
+                model = model.with_user(user)
+            return model.carpass_attention_count()
+
+        both = self.company_a | self.company_b
+        base = {
+            "a": count(self.company_a),
+            "b": count(self.company_b),
+            "both": count(both),
+        }
+        self.assertEqual(base["both"], base["a"] + base["b"])
+        first_a = self.make_registration()
+        second_a = self.make_registration(odometer=45000)
+        first_b = self.make_registration(company=self.company_b)
+        self.assertEqual(count(self.company_a), base["a"] + 2)
+        self.assertEqual(count(self.company_b), base["b"] + 1)
+        self.assertEqual(count(both), base["both"] + 3)
+        self.assertEqual(
+            count(self.company_a, self.user_a), base["a"] + 2, "user of garage A"
+        )
+
+        first_a.action_send()  # accepted: no longer counted
+        self.assertEqual(count(self.company_a), base["a"] + 1)
+        second_a.action_send()  # rounded reading: an anomaly still counts
+        self.assertEqual(second_a.state, "anomaly")
+        self.assertEqual(count(self.company_a), base["a"] + 1)
+        second_a.with_user(self.manager_a)._carpass_confirm("really round")
+        self.assertEqual(count(self.company_a), base["a"])
+        self.assertEqual(count(self.company_b), base["b"] + 1)
+        first_b.write({"state": "skipped", "skip_reason": "foreign"})
+        self.assertEqual(count(self.company_b), base["b"])
+        self.assertEqual(count(both), base["both"])
+
+    def test_counter_is_zero_without_car_pass_rights(self):
+        self.make_registration()
+        outsider = self.env["res.users"].create(
+            {
+                "name": "Accountant",
+                "login": "carpass_outsider",
+                "company_id": self.company_a.id,
+                "company_ids": [(6, 0, self.company_a.ids)],
+                "groups_id": [(6, 0, self.env.ref("base.group_user").ids)],
+            }
+        )
+        self.assertFalse(outsider.has_group("carpass_odoo.group_carpass_user"))
+        self.assertEqual(
+            self.Registration.with_user(outsider).carpass_attention_count(), 0
+        )
+
+    def test_send_one_and_many_report_each_record(self):
+        good = self.make_registration()
+        action = good.with_user(self.user_a).action_send()
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertEqual(action["params"]["type"], "success")
+        self.assertEqual(
+            action["params"]["message"], f"✔ {good.display_name}: Accepted"
+        )
+        rounded = self.make_registration(odometer=81000)
+        blocked = self.make_registration(odometer=0)
+        other = self.make_registration(odometer=81123)
+        records = (rounded | blocked | other).with_user(self.user_a)
+        action = records.action_send()
+        lines = action["params"]["message"].split("\n")
+        self.assertEqual(len(lines), 3, lines)
+        self.assertEqual(lines[0], f"✔ {rounded.display_name}: Anomaly")
+        self.assertTrue(lines[1].startswith(f"✘ {blocked.display_name}: "), lines)
+        self.assertEqual(lines[2], f"✔ {other.display_name}: Accepted")
+        self.assertEqual(action["params"]["type"], "warning")
+        self.assertTrue(action["params"]["sticky"], "failures stay on screen")
+        self.assertEqual(blocked.state, "error")
+        self.assertEqual(self.simulator_count(blocked.vin), 0)
+
+    def test_submit_server_action_in_the_action_menu(self):
+        server_action = self.env.ref("carpass_odoo.action_server_carpass_send")
+        self.assertEqual(server_action.binding_model_id.model, "carpass.registration")
+        self.assertIn("list", server_action.binding_view_types)
+        first = self.make_registration()
+        second = self.make_registration(odometer=45321)
+        self.simulator.admin.queue_faults(["503"])
+        action = (
+            server_action.with_user(self.user_a)
+            .with_context(
+                active_model="carpass.registration",
+                active_ids=(first | second).ids,
+                active_id=first.id,
+            )
+            .run()
+        )
+        lines = action["params"]["message"].split("\n")
+        self.assertTrue(lines[0].startswith(f"✘ {first.display_name}"), lines)
+        self.assertEqual(lines[1], f"✔ {second.display_name}: Accepted")
+        self.assertEqual(first.state, "error")
+        # Resend from the same menu once Car-Pass is back.
+        action = (
+            server_action.with_user(self.user_a)
+            .with_context(
+                active_model="carpass.registration",
+                active_ids=first.ids,
+                active_id=first.id,
+            )
+            .run()
+        )
+        self.assertEqual(
+            action["params"]["message"], f"✔ {first.display_name}: Accepted"
+        )
+        self.assertEqual(self.simulator_count(first.vin), 1)
+
+    def test_refresh_status_one_and_many(self):
+        self.simulator.admin.settings(processing_polls=1)
+        pending = self.make_registration()
+        pending.action_send()
+        self.assertEqual(pending.state, "ongoing")
+        draft = self.make_registration(odometer=45999)
+        server_action = self.env.ref("carpass_odoo.action_server_carpass_refresh")
+        run = (
+            server_action.with_user(self.user_a)
+            .with_context(
+                active_model="carpass.registration",
+                active_ids=(pending | draft).ids,
+                active_id=pending.id,
+            )
+            .run
+        )
+        lines = run()["params"]["message"].split("\n")
+        self.assertEqual(lines[0], f"✔ {pending.display_name}: Ongoing")
+        self.assertEqual(lines[1], f"✘ {draft.display_name}: not sent yet")
+        lines = run()["params"]["message"].split("\n")
+        self.assertEqual(lines[0], f"✔ {pending.display_name}: Accepted")
+        self.assertEqual(pending.state, "accepted")
+
+    def test_other_company_registrations_are_invisible(self):
+        other = self.make_registration(company=self.company_b)
+        visible = self.Registration.with_user(self.user_a).search(
+            [("id", "=", other.id)]
+        )
+        self.assertFalse(visible)
