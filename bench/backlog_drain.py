@@ -5,12 +5,12 @@
     .venv/bin/python -m bench.backlog_drain -c var/odoo-h9.cfg -d carpass_h9
 
 After an outage N registrations wait for the retry cron (state error, retryable,
-due). With the simulator answering after ``--latency-ms`` (100 ms, a realistic
-round trip to Car-Pass), each run drains one fresh queue with the serial retry
-loop (``_cron_carpass_retry``) and another with the concurrent drain
-(``_cron_carpass_drain``), both committing per registration as in production.
-Judged by the speed-up serial/drain (target >= 10x) and by the simulator's count
-of observations per VIN (target: exactly 1 for every registration, no duplicate).
+due), each with its work description. With the simulator answering after
+``--latency-ms`` (100 ms, a realistic round trip to Car-Pass), each run drains one
+fresh queue with the serial retry loop (``_cron_carpass_retry``) and another with
+the concurrent drain (``_cron_carpass_drain``), both committing per registration
+as in production. Judged by the speed-up serial/drain (target >= 10x) and by the
+simulator's count of observations per VIN (exactly 1 for every registration).
 """
 
 import sys
@@ -49,6 +49,8 @@ def _make_queue(env, company, model, count, offset):
                 "retry_count": 1,
                 "error_message": "Car-Pass could not be reached.",
                 "next_retry_at": fields.Datetime.now() - timedelta(minutes=1),
+                # From a repair: the work description follows the reading.
+                "description_lines": "Oil and filter change\nBrake pads front",
             }
             for index, vehicle in enumerate(vehicles)
         ]

@@ -71,7 +71,7 @@ def write_odoo_config(path, port):
         "[options]",
         f"addons_path = {addons}",
         *(f"{key} = {value}" for key, value in pg.items()),
-        f"data_dir = {VAR / 'filestore'}",
+        f"data_dir = {VAR / 'data'}",
         "http_interface = 127.0.0.1",
         f"http_port = {port}",
         f"gevent_port = {port + 1}",
@@ -106,8 +106,9 @@ def free_port():
 class Stack:
     """The simulator and Odoo, started in their own process groups and stopped by id."""
 
-    def __init__(self, db, port, simulator_port):
+    def __init__(self, db, port, simulator_port, reuse_db=False):
         self.db, self.port, self.simulator_port = db, port, simulator_port
+        self.reuse_db = reuse_db
         self.processes = []
 
     def _spawn(self, args, log_name):
@@ -140,6 +141,19 @@ class Stack:
             30,
             simulator,
         )
+        if self.reuse_db:
+            log(f"Database {self.db} as it is (--reuse-db)")
+        else:
+            self.install(cfg)
+        log(f"Odoo on http://127.0.0.1:{self.port}")
+        odoo = self._spawn(
+            [PYTHON, ODOO_SRC / "odoo-bin", "-c", cfg, "-d", self.db]
+            + [f"--db-filter=^{self.db}$"],
+            "odoo.log",
+        )
+        wait_http(f"{self.url()}/web/login", "Odoo", 120, odoo)
+
+    def install(self, cfg):
         log(
             f"Fresh database {self.db} with carpass_odoo, its demo data, Dutch and French"
         )
@@ -158,13 +172,6 @@ class Stack:
             + ["--stop-after-init", "--log-level=warn", "--load-language=nl_BE,fr_BE"],
             check=True,
         )
-        log(f"Odoo on http://127.0.0.1:{self.port}")
-        odoo = self._spawn(
-            [PYTHON, ODOO_SRC / "odoo-bin", "-c", cfg, "-d", self.db]
-            + [f"--db-filter=^{self.db}$"],
-            "odoo.log",
-        )
-        wait_http(f"{self.url()}/web/login", "Odoo", 120, odoo)
 
     def url(self):
         return f"http://127.0.0.1:{self.port}"
@@ -200,6 +207,7 @@ class Odoo:
             {"db": db, "login": login, "password": password},
         )
         self.session_id = self.session.cookies["session_id"]
+        self.uid = self._rpc("/web/session/get_session_info", {})["uid"]
 
     def _rpc(self, path, params):
         response = self.session.post(
@@ -274,6 +282,7 @@ class Browser:
             pages[0]["webSocketDebuggerUrl"], suppress_origin=True, timeout=60
         )
         self._id = 0
+        self.height = HEIGHT
         self.send("Page.enable")
         self.send("Runtime.enable")
         self.send(
@@ -330,7 +339,7 @@ class Browser:
         self.send("Page.navigate", url=self.base_url + path)
         self.wait(ready)
 
-    def wait(self, selector, timeout=30):
+    def wait(self, selector, timeout=90):
         """Wait for a visible element, then for Odoo to have nothing left to load."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -339,7 +348,20 @@ class Browser:
                     self.settle()
                     return
             time.sleep(0.25)
-        raise RuntimeError(f"{selector} did not appear within {timeout} s")
+        failure = VAR / "failure.png"
+        data = self.send("Page.captureScreenshot", format="png")["data"]
+        failure.write_bytes(base64.b64decode(data))
+        raise RuntimeError(
+            f"{selector} did not appear within {timeout} s: see {failure}"
+        )
+
+    def wait_loaded(self, timeout=60):
+        deadline = time.monotonic() + timeout
+        while self.evaluate("document.readyState") != "complete":
+            if time.monotonic() > deadline:
+                raise RuntimeError("the page did not finish loading")
+            time.sleep(0.25)
+        time.sleep(0.5)
 
     def visible(self, selector):
         return bool(
@@ -378,6 +400,18 @@ class Browser:
         )
         self.settle()
 
+    def resize(self, height):
+        """A taller window for long forms (Odoo scrolls inside the page, not the page)."""
+        self.send(
+            "Emulation.setDeviceMetricsOverride",
+            width=WIDTH,
+            height=height,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
+        self.height = height
+        time.sleep(0.5)
+
     def scroll_into_view(self, selector):
         self.evaluate(
             f"document.querySelector({json.dumps(selector)})"
@@ -397,7 +431,7 @@ class Browser:
                 "x": max(x - padding, 0),
                 "y": max(y - padding, 0),
                 "width": min(width + 2 * padding, WIDTH),
-                "height": min(height + 2 * padding, HEIGHT),
+                "height": min(height + 2 * padding, self.height),
                 "scale": 1,
             }
         data = self.send("Page.captureScreenshot", **params)["data"]
@@ -442,6 +476,20 @@ def end_repair_and_send(odoo, repair_id):
 
 
 def prepare(odoo, stack):
+    log("English screens (the guide gives the Dutch and French labels)")
+    # The demo loads Dutch and French only: English must be switched on again.
+    english = odoo.call(
+        "res.lang", "search", [("code", "=", "en_US")], context={"active_test": False}
+    )
+    odoo.call("res.lang", "write", english, {"active": True})
+    odoo.call("res.users", "write", [odoo.uid], {"lang": "en_US"})
+    # The demo's main company is Odoo's "My Company"; the guide calls it by its garage name.
+    odoo.call(
+        "res.company",
+        "write",
+        [odoo.ref("base.main_company")],
+        {"name": "Garage Janssens", "city": "Gent"},
+    )
     log("Demo garages report to this run's simulator")
     companies = odoo.call(
         "res.company", "search", [("carpass_environment", "=", "simulator")]
@@ -452,6 +500,18 @@ def prepare(odoo, stack):
         companies,
         {"carpass_simulator_url": stack.simulator_url()},
     )
+    log("Car-Pass activities fetched, periodic maintenance as the garage's default")
+    odoo.call("carpass.activity", "action_carpass_sync", [])
+    odoo.call(
+        "res.company",
+        "write",
+        [odoo.ref("base.main_company")],
+        {"carpass_default_activity_id": activity(odoo, "PERIODIC_MAINTENANCE")},
+    )
+
+
+def activity(odoo, code):
+    return odoo.call("carpass.activity", "search", [("code", "=", code)], limit=1)[0]
 
 
 def add_parts(odoo, repair_id, names):
@@ -473,11 +533,13 @@ def add_parts(odoo, repair_id, names):
             )
         )
     odoo.call("repair.order", "write", [repair_id], {"move_ids": moves})
+    return [move[2]["product_id"] for move in moves]
 
 
 def shoot_settings(browser):
-    browser.goto("/odoo/settings#carpass_odoo", "[name=carpass_connection]")
-    browser.scroll_into_view("[name=carpass_connection]")
+    app = ".app_settings_block[data-key=carpass_odoo]"
+    browser.goto("/odoo/settings#carpass_odoo", f"{app} .o_settings_container")
+    browser.scroll_into_view(app)
     browser.screenshot("settings")
 
 
@@ -497,7 +559,14 @@ def shoot_end_of_repair(odoo, browser):
         [beetle_repair],
         {"carpass_odometer_date": (date.today() - timedelta(days=8)).isoformat()},
     )
-    add_parts(odoo, beetle_repair, ["Brake shoes (rear)", "Brake fluid DOT 4"])
+    shoes, fluid = add_parts(odoo, beetle_repair, ["Brake shoes (rear)", "Brake fluid"])
+    # The fluid was mapped at an earlier repair; the shoes are new to Car-Pass.
+    odoo.call(
+        "carpass.activity.mapping",
+        "create",
+        {"product_id": fluid, "activity_id": activity(odoo, "BRAKES")},
+    )
+    del shoes
     button = ".o_statusbar_buttons button[name=action_repair_end]"
     browser.goto(form_url(REPAIRS, beetle_repair), button)
     browser.click(button, f"{MODAL} .o_field_widget[name=findings_html]")
@@ -532,7 +601,9 @@ def shoot_correction(odoo, browser, registration_id):
         form_url("carpass_odoo.action_carpass_registration", registration_id),
         ".o_form_view .o_field_widget[name=issue_ids] .o_data_row",
     )
+    browser.resize(1050)
     browser.screenshot("registration-anomaly")
+    browser.resize(HEIGHT)
     browser.click(
         ".o_statusbar_buttons button[name=action_edit_in_wizard]",
         f"{MODAL} .o_field_widget[name=findings_html]",
@@ -595,7 +666,7 @@ def shoot_history(odoo, browser):
     if len(opened or []) != 1:
         raise RuntimeError(f"Request History opened {opened}, not one public page")
     browser.send("Page.navigate", url=opened[0])
-    browser.wait("body")
+    browser.wait_loaded()
     browser.screenshot("history-public-page")
 
 
@@ -615,15 +686,22 @@ def main():
     parser.add_argument(
         "--keep", action="store_true", help="leave Odoo running at the end"
     )
+    parser.add_argument(
+        "--reuse-db",
+        action="store_true",
+        help="skip the fresh install (to retry quickly; the story expects a fresh demo)",
+    )
     args = parser.parse_args()
     IMAGES.mkdir(parents=True, exist_ok=True)
     postgres_environment()
-    stack = Stack(args.db, args.port, args.simulator_port)
+    stack = Stack(args.db, args.port, args.simulator_port, reuse_db=args.reuse_db)
     browser = None
     try:
         stack.start()
         odoo = Odoo(stack.url(), args.db)
         prepare(odoo, stack)
+        # A session opened after the language change, so the screens are in English.
+        odoo = Odoo(stack.url(), args.db)
         browser = Browser(stack.url(), odoo.session_id)
         shoot_settings(browser)
         shoot_end_of_repair(odoo, browser)

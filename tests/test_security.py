@@ -249,6 +249,26 @@ class TestSecurity(CarpassCase):
             )
         self.assertNotIn("confirm", self.registration_a.attempt_ids.mapped("operation"))
 
+    def test_dialogs_stay_with_their_user(self):
+        action = self.registration_a.with_user(self.user_a).action_edit_in_wizard()
+        wizard = self.env[action["res_model"]].browse(action["res_id"])
+        self.assertEqual(wizard.with_user(self.user_a).vin, "WVWZZZ1KZAW000001")
+        for other in (self.mechanic_a, self.user_b):
+            with self.subTest(user=other.login):
+                with self.assertRaises(AccessError):
+                    wizard.with_user(other).read(["vin", "odometer"])
+                with self.assertRaises(AccessError):
+                    wizard.with_user(other).write({"odometer": 1})
+        confirm = (
+            self.env["carpass.confirm.wizard"]
+            .with_user(self.manager_a)
+            .create(
+                {"registration_ids": [(6, 0, self.registration_a.ids)], "reason": "ok"}
+            )
+        )
+        with self.assertRaises(AccessError):
+            confirm.with_user(self.exporting_manager_a).write({"reason": "sure"})
+
     def test_user_cannot_delete_registration(self):
         with self.assertRaises(AccessError):
             self.registration_a.with_user(self.user_a).unlink()
@@ -296,6 +316,18 @@ class TestSecurity(CarpassCase):
         )
         self.assertTrue(answer[0]["carpass_password_set"])
         self.assertNotIn(GARAGE_A["password"], str(answer))
+
+    def test_password_not_in_onchange_answer_of_non_admin(self):
+        company = self.company_a.with_user(self.manager_a)
+        # Even when sudo code already loaded the secret in this transaction.
+        self.assertEqual(self.company_a.sudo().carpass_password, GARAGE_A["password"])
+        spec = {"carpass_password": {}, "carpass_password_set": {}}
+        with self.assertRaises(AccessError):
+            company.onchange({}, [], spec)
+        with self.assertRaises(AccessError):
+            company.onchange(
+                {"carpass_environment": "test"}, ["carpass_environment"], spec
+            )
 
     def test_password_not_exported_by_non_admin(self):
         company = self.company_a.with_user(self.exporting_manager_a)

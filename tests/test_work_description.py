@@ -81,6 +81,16 @@ class TestWorkDescription(CarpassCase):
         repair.action_repair_start()
         return repair
 
+    def end_repair_as(self, user, repair):
+        """End the repair as ``user`` does; returns the wizard, seen by that user."""
+        action = repair.with_user(user).action_repair_end()
+        self.assertEqual(action.get("res_model"), "carpass.registration.wizard", action)
+        return (
+            self.env["carpass.registration.wizard"]
+            .with_user(user)
+            .browse(action["res_id"])
+        )
+
     def stored_description(self, vin):
         stored = self.simulator.admin.observations(vin=vin)
         self.assertEqual(len(stored), 1, stored)
@@ -257,7 +267,8 @@ class TestWorkDescription(CarpassCase):
             self.tyre, self.tyres, self.company_a
         )
         repair = self.make_repair_with_parts(self.tyre | self.brake_disc)
-        wizard = self.end_repair(repair)
+        # A mechanic ends the repair: picking an activity saves a mapping for them.
+        wizard = self.end_repair_as(self.user_a, repair)
         lines = wizard.description_line_ids
         self.assertEqual(lines.product_id, self.tyre | self.brake_disc)
         self.assertEqual(wizard.description_unmapped_count, 1)
@@ -326,7 +337,8 @@ class TestWorkDescription(CarpassCase):
                 {"display_type": "line_note", "name": "Customer waited on site"}
             ),
         ]
-        wizard = self.end_repair(repair)
+        # The mechanic may not read sale orders; the description is complete anyway.
+        wizard = self.end_repair_as(self.user_a, repair)
         self.assertEqual(
             wizard.description_line_ids.product_id, self.brake_pads | self.labour
         )
@@ -371,6 +383,7 @@ class TestWorkDescription(CarpassCase):
         repair = self.make_repair_with_parts(self.env["product.product"])
         wizard = self.end_repair(repair)
         self.assertFalse(wizard.description_line_ids)
+        self.assertFalse(wizard.description_missing, "the default describes it")
         wizard.action_send()
         registration = wizard.registration_id
         self.assertEqual(registration.state, "accepted", "the reading itself is fine")
@@ -391,6 +404,7 @@ class TestWorkDescription(CarpassCase):
     def test_nothing_to_describe_is_not_sent(self):
         repair = self.make_repair_with_parts(self.env["product.product"])
         wizard = self.end_repair(repair)
+        self.assertTrue(wizard.description_missing)
         wizard.action_send()
         registration = wizard.registration_id
         self.assertEqual(registration.state, "accepted")
@@ -456,4 +470,48 @@ class TestWorkDescription(CarpassCase):
         self.assertEqual(
             self.stored_description(vehicle.vin_sn)["activities"],
             ["PERIODIC_MAINTENANCE"],
+        )
+
+    def test_views_load_for_mechanic_and_manager(self):
+        registration_views = (
+            self.env["carpass.registration"]
+            .with_user(self.user_a)
+            .get_views([(False, "form"), (False, "list")])
+        )
+        form = registration_views["views"]["form"]["arch"]
+        self.assertIn('name="description_activity_ids"', form)
+        self.assertIn('name="action_carpass_send_description"', form)
+        wizard_form = (
+            self.env["carpass.registration.wizard"]
+            .with_user(self.user_a)
+            .get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        self.assertIn('name="description_line_ids"', wizard_form)
+        activity_list = (
+            self.env["carpass.activity"]
+            .with_user(self.manager_a)
+            .get_views([(False, "list")])["views"]["list"]["arch"]
+        )
+        self.assertIn('name="action_carpass_sync"', activity_list)
+        company_form = self.company_a.get_views([(False, "form")])["views"]["form"]
+        self.assertIn('name="carpass_default_activity_id"', company_form["arch"])
+
+    def test_description_goes_while_car_pass_still_checks(self):
+        self.simulator.admin.settings(processing_polls=1)
+        self.Mapping._carpass_save_product_mapping(
+            self.tyre, self.tyres, self.company_a
+        )
+        wizard = self.end_repair(self.make_repair_with_parts(self.tyre))
+        wizard.action_send()
+        registration = wizard.registration_id
+        self.assertEqual(registration.state, "ongoing")
+        self.assertEqual(registration.description_state, "sent")
+        self.assertEqual(self.stored_description(wizard.vin)["activities"], ["TYRES"])
+        # One status call still answers "ongoing" (processing_polls), the next one
+        # has the result.
+        registration.action_refresh_status()
+        registration.action_refresh_status()
+        self.assertEqual(registration.state, "accepted")
+        self.assertEqual(
+            registration.attempt_ids.mapped("operation").count("description"), 1
         )

@@ -414,7 +414,7 @@ def _history_findings(reading, reading_date, history, odometer_work, date_flagge
                 READING_LOWER, Severity.WARNING, reading=reading, **previous_params
             )
         )
-    # Car-Pass counts a same-day rise as one day.
+    # A rise on the same day (or dated before the previous one) counts as one day.
     if distance > MAX_KM_PER_DAY * max(days, 1):
         findings.append(
             _finding(

@@ -13,6 +13,7 @@ high or too low always is.
 import math
 from dataclasses import dataclass
 from datetime import date
+from itertools import pairwise
 
 # The usual daily distance is taken over the last two years of history: long enough
 # to average out holidays, short enough to follow a new owner.
@@ -102,7 +103,7 @@ def usual_km_per_day(history):
     """
     newest_date = history[0].reading_date
     distance = days = 0
-    for newer, older in zip(history, history[1:]):
+    for newer, older in pairwise(history):
         enough = days >= TREND_MIN_SPAN_DAYS
         if enough and (newest_date - older.reading_date).days > TREND_LOOKBACK_DAYS:
             break

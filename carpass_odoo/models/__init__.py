@@ -11,4 +11,3 @@ from . import carpass_registration_attempt
 from . import carpass_activity
 from . import carpass_activity_mapping
 from . import carpass_registration_description
-from . import res_company_activity

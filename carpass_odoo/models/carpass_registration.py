@@ -6,7 +6,7 @@ import threading
 import time
 import unicodedata
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
 from psycopg2.errors import SerializationFailure
 
@@ -51,6 +51,9 @@ STATUS_TO_STATE = {
 }
 # A reading above this cannot be on a car's dashboard (7 digits) and would not fit the column.
 MAX_READING = 9_999_999
+# Earlier dates are typing errors (Car-Pass started in 2006), and Odoo's tracking
+# cannot store dates before year 1000.
+MIN_READING_DATE = date(1970, 1, 1)
 # Transport failures are retried after 1, 2, 4, ... minutes, at most every 4 hours.
 RETRY_BASE_MINUTES = 1
 RETRY_MAX_MINUTES = 240
@@ -251,7 +254,7 @@ class CarpassRegistration(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._check_reading_value(vals)
-            self._carpass_check_vin_value(vals)
+            self._carpass_check_input_values(vals)
             if vals.get("name", "/") == "/":
                 vals["name"] = (
                     self.env["ir.sequence"].next_by_code("carpass.registration") or "/"
@@ -262,7 +265,7 @@ class CarpassRegistration(models.Model):
 
     def write(self, vals):
         self._check_reading_value(vals)
-        self._carpass_check_vin_value(vals)
+        self._carpass_check_input_values(vals)
         if vals.get("vin"):
             vals = dict(vals, vin=vals["vin"].strip().upper())
         result = super().write(vals)
@@ -1214,7 +1217,8 @@ class CarpassRegistration(models.Model):
             return False, str(error)
 
     @api.model
-    def _carpass_check_vin_value(self, vals):
+    def _carpass_check_input_values(self, vals):
+        """Refuse what the database or the chatter's tracking cannot store."""
         vin = vals.get("vin")
         if isinstance(vin, str) and has_control_characters(vin.strip()):
             raise ValidationError(
@@ -1224,6 +1228,27 @@ class CarpassRegistration(models.Model):
                     vin=ascii(vin),
                 )
             )
+        reading = vals.get("odometer")
+        if isinstance(reading, int) and not -(2**31) <= reading < 2**31:
+            raise ValidationError(
+                _(
+                    "%(reading)s is not a possible odometer reading (at most %(max)s km).",
+                    reading=reading,
+                    max=MAX_READING,
+                )
+            )
+        if vals.get("reading_date"):
+            try:
+                reading_date = fields.Date.to_date(vals["reading_date"])
+            except (TypeError, ValueError):
+                reading_date = None
+            if not reading_date or reading_date < MIN_READING_DATE:
+                raise ValidationError(
+                    _(
+                        "%(date)s is not a possible reading date.",
+                        date=vals["reading_date"],
+                    )
+                )
 
 
 def has_control_characters(text):

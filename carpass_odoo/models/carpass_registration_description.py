@@ -210,8 +210,9 @@ class CarpassRegistration(models.Model):
     # ------------------------------------------------------------
 
     def _carpass_after_accepted(self):
-        super()._carpass_after_accepted()
+        result = super()._carpass_after_accepted()
         self._carpass_send_description_if_due()
+        return result
 
     def _carpass_apply_result(self, result, *args, **kwargs):
         outcome = super()._carpass_apply_result(result, *args, **kwargs)

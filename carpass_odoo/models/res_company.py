@@ -85,6 +85,13 @@ class ResCompany(models.Model):
         help="Number of failed corrections of one registration after which the "
         "printable correction form is offered.",
     )
+    carpass_default_activity_id = fields.Many2one(
+        "carpass.activity",
+        string="Default Car-Pass Activity",
+        ondelete="set null",
+        help="Sent for repair lines whose product and product category have no "
+        "Car-Pass activity mapping.",
+    )
     carpass_root_enterprise_number = fields.Char(
         compute="_compute_carpass_root_enterprise_number",
         string="Legal Enterprise Number",

@@ -46,6 +46,9 @@ class ResConfigSettings(models.TransientModel):
     carpass_correction_threshold = fields.Integer(
         related="company_id.carpass_correction_threshold", readonly=False
     )
+    carpass_default_activity_id = fields.Many2one(
+        related="company_id.carpass_default_activity_id", readonly=False
+    )
 
     def _export_rows(self, fields, *, _is_toplevel_call=True):
         # Related values are computed without access checks: refuse restricted fields.

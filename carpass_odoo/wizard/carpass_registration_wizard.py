@@ -54,6 +54,17 @@ class CarpassRegistrationWizard(models.TransientModel):
     skip_reason = fields.Selection(SKIP_REASONS)
     skip_note = fields.Char()
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            # Typed text the database cannot store must fail as a readable error.
+            self.env["carpass.registration"]._carpass_check_input_values(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env["carpass.registration"]._carpass_check_input_values(vals)
+        return super().write(vals)
+
     @api.depends("registration_id")
     def _compute_from_registration(self):
         for wizard in self:
@@ -174,6 +185,8 @@ class CarpassRegistrationWizard(models.TransientModel):
         return {"type": "ir.actions.act_window_close"}
 
     def _save_to_registration(self, check=True):
+        if not self.reading_date:
+            raise UserError(_("Fill in the date of the reading."))
         if self.odometer < 0 or self.odometer > MAX_READING:
             raise UserError(
                 _(

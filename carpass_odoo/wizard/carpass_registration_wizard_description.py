@@ -22,6 +22,10 @@ class CarpassRegistrationWizard(models.TransientModel):
     description_unmapped_count = fields.Integer(
         compute="_compute_description_unmapped_count"
     )
+    description_missing = fields.Boolean(
+        compute="_compute_description_unmapped_count",
+        help="Nothing would describe the work: no repair line, no default activity.",
+    )
 
     @api.depends("registration_id")
     def _compute_description_job_lines(self):
@@ -38,6 +42,10 @@ class CarpassRegistrationWizard(models.TransientModel):
         for wizard in self:
             wizard.description_unmapped_count = len(
                 wizard.description_line_ids.filtered(lambda line: line.needs_choice)
+            )
+            wizard.description_missing = not (
+                wizard.description_line_ids
+                or wizard.registration_id.company_id.carpass_default_activity_id
             )
 
     @api.model_create_multi

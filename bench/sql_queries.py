@@ -1,0 +1,93 @@
+# Copyright 2026 carpass_odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""SQL queries per submission for vehicles with 10 and with 10k earlier readings.
+
+    .venv/bin/python -m bench.sql_queries -c var/odoo-h9.cfg -d carpass_h9
+
+A submission's database work must not depend on the vehicle's history. For each
+history size, ``--runs`` vehicles get that many earlier readings (SQL
+``generate_series``), and one registration per vehicle is sent through
+``registration._carpass_send_each()``; the cursor's ``sql_log_count`` gives the
+queries of each submission (after a warm-up submission that fills the caches).
+Judged by equal counts for both sizes.
+"""
+
+import sys
+from datetime import date
+
+from bench import odoo_env
+from bench.local_checks import _insert_readings
+
+HISTORY_SIZES = (10, 10_000)
+
+
+def main(argv=None):
+    parser = odoo_env.argument_parser(__doc__.splitlines()[0], runs=5)
+    args = parser.parse_args(argv)
+    odoo_env.print_header("bench.sql_queries", args)
+    counts = {size: [] for size in HISTORY_SIZES}
+    with (
+        odoo_env.bench_registry(args) as registry,
+        odoo_env.simulator() as simulator,
+    ):
+        plan = []
+        with odoo_env.environment(registry) as env:
+            company = odoo_env.make_bench_company(env, simulator)
+            model = odoo_env.make_vehicle_model(env)
+            number = 0
+            for size in (HISTORY_SIZES[0], *HISTORY_SIZES * args.runs):
+                vehicle = env["fleet.vehicle"].create(
+                    {
+                        "model_id": model.id,
+                        "company_id": company.id,
+                        "vin_sn": odoo_env.bench_vin(number, prefix="SLC"),
+                    }
+                )
+                number += 1
+                _insert_readings(env.cr, vehicle.id, size)
+                registration = env["carpass.registration"].create(
+                    {
+                        "company_id": company.id,
+                        "vehicle_id": vehicle.id,
+                        "vin": vehicle.vin_sn,
+                        "odometer": int(40 * (size + 1)),
+                        "reading_date": date.today(),
+                        "description_lines": "Oil and filter change",
+                    }
+                )
+                plan.append((size, registration.id))
+            env.cr.execute("ANALYZE fleet_vehicle_odometer")
+            company_id = company.id
+
+        for index, (size, registration_id) in enumerate(plan):
+            with odoo_env.environment(registry) as env:
+                env = env(context=dict(env.context, allowed_company_ids=[company_id]))
+                registration = env["carpass.registration"].browse(registration_id)
+                before = env.cr.sql_log_count
+                outcome = registration._carpass_send_each()
+                env.cr.commit()
+                queries = env.cr.sql_log_count - before
+                if not outcome[0][1]:
+                    sys.exit(f"submission failed: {outcome[0][2]}")
+                if index:  # the first one is the warm-up
+                    counts[size].append(queries)
+
+    for size in HISTORY_SIZES:
+        print(
+            f"   {size:,} earlier readings: queries per submission "
+            + ", ".join(map(str, counts[size]))
+        )
+    small, large = (max(counts[size]) for size in HISTORY_SIZES)
+    passed = sorted(set(counts[HISTORY_SIZES[0]])) == sorted(
+        set(counts[HISTORY_SIZES[1]])
+    )
+    verdict = "PASS" if passed else "FAIL"
+    print(
+        f"   most queries per submission: {small} vs {large} (target: equal) -> "
+        f"{verdict}"
+    )
+    return passed
+
+
+if __name__ == "__main__":
+    sys.exit(0 if main() else 1)
