@@ -11,7 +11,8 @@ vacuumed and analysed as autovacuum would, and the counter is timed as a
 Car-Pass user (record rules included): median of ``--calls`` calls per run.
 Judged by t(1M)/t(10k) (target <= 2). For comparison the same is measured with
 the partial index of the model's ``init()`` dropped (only the plain
-``needs_attention`` index left).
+``needs_attention`` index left), and with 1M registrations of which only 100 need
+attention (as many as at 10k): the history alone, without more rows to count.
 """
 
 import sys
@@ -94,6 +95,36 @@ def main(argv=None):
             Registration = env["carpass.registration"].with_user(ids[2])
             return Registration.with_company(ids[0]).carpass_attention_count()
 
+        def measure(label, expected, index_kept=True):
+            with odoo_env.environment(registry) as env:
+                if not index_kept:
+                    env.cr.execute(f"DROP INDEX {ATTENTION_INDEX}")
+                found = count_as_user(env)
+                if found != expected:
+                    sys.exit(f"counted {found}, expected {expected}")
+
+                def calls(_run, env=env):
+                    for _call in range(args.calls):
+                        count_as_user(env)
+
+                median, _runs = odoo_env.median_seconds(calls, args.runs)
+                env.cr.execute(
+                    "EXPLAIN SELECT count(*) FROM carpass_registration "
+                    "WHERE needs_attention AND company_id = %s",
+                    [ids[0]],
+                )
+                plan = next(
+                    (row[0] for row in env.cr.fetchall() if "Scan" in row[0]), ""
+                )
+                if not index_kept:
+                    env.cr.rollback()  # keep the index for what follows
+            print(
+                f"   {label}, partial index {'kept   ' if index_kept else 'dropped'}: "
+                f"{median / args.calls * 1000:.3f} ms per count "
+                f"({plan.strip().removeprefix('->').strip()})"
+            )
+            return median / args.calls
+
         inserted = 0
         for size in SIZES:
             with odoo_env.environment(registry) as env:
@@ -101,41 +132,36 @@ def main(argv=None):
                 inserted = size
             _vacuum(registry)
             for index_kept in (True, False):
-                with odoo_env.environment(registry) as env:
-                    if not index_kept:
-                        env.cr.execute(f"DROP INDEX {ATTENTION_INDEX}")
-                    expected = size // 100
-                    found = count_as_user(env)
-                    if found != expected:
-                        sys.exit(f"counted {found}, expected {expected}")
-
-                    def calls(_run, env=env):
-                        for _call in range(args.calls):
-                            count_as_user(env)
-
-                    median, _runs = odoo_env.median_seconds(calls, args.runs)
-                    timings[size, index_kept] = median / args.calls
-                    env.cr.execute(
-                        "EXPLAIN SELECT count(*) FROM carpass_registration "
-                        "WHERE needs_attention AND company_id = %s",
-                        [ids[0]],
-                    )
-                    plan = next(
-                        (row[0] for row in env.cr.fetchall() if "Scan" in row[0]), ""
-                    )
-                    if not index_kept:
-                        env.cr.rollback()  # keep the index for the next size
-                print(
-                    f"   {size:,} registrations, partial index "
-                    f"{'kept   ' if index_kept else 'dropped'}: "
-                    f"{timings[size, index_kept] * 1000:.3f} ms per count "
-                    f"({plan.strip().removeprefix('->').strip()})"
+                timings[size, index_kept] = measure(
+                    f"{size:,} registrations, {size // 100:,} needing attention",
+                    size // 100,
+                    index_kept,
                 )
+        # The same history with only as many needing attention as at 10k: what
+        # grows above is the number of rows to count, not the history.
+        with odoo_env.environment(registry) as env:
+            env.cr.execute(
+                "UPDATE carpass_registration SET state = 'accepted', "
+                "needs_attention = false WHERE needs_attention AND name LIKE 'BENCH/%%' "
+                "AND id NOT IN (SELECT id FROM carpass_registration "
+                "WHERE needs_attention AND name LIKE 'BENCH/%%' ORDER BY id LIMIT %s)",
+                [SIZES[0] // 100],
+            )
+        _vacuum(registry)
+        timings["fixed", True] = measure(
+            f"{SIZES[1]:,} registrations, {SIZES[0] // 100:,} needing attention",
+            SIZES[0] // 100,
+        )
 
     print(f"   ({existing} registrations were in the template database)")
     ratio = timings[SIZES[1], True] / timings[SIZES[0], True]
     without = timings[SIZES[1], False] / timings[SIZES[0], False]
+    fixed = timings["fixed", True] / timings[SIZES[0], True]
     print(f"   ratio without the partial index: {without:.2f}")
+    print(
+        "   ratio with the same number needing attention "
+        f"(100 among 1M vs among 10k): {fixed:.2f}"
+    )
     odoo_env.print_verdict(
         "ratio t(1M)/t(10k)", ratio, f"<= {TARGET_RATIO:g}", ratio <= TARGET_RATIO
     )

@@ -13,7 +13,9 @@ every call (as a new request would have it): median over ``--runs`` runs of
 ``--calls`` calls. Judged by t(100k)/t(100) (target <= 1.5).
 """
 
+import statistics
 import sys
+import time
 from datetime import date
 
 from bench import odoo_env
@@ -43,7 +45,7 @@ def main(argv=None):
     parser.add_argument("--calls", type=int, default=200)
     args = parser.parse_args(argv)
     odoo_env.print_header("bench.local_checks", args)
-    timings, queries, findings = {}, {}, {}
+    timings, queries, findings, plans = {}, {}, {}, {}
     with (
         odoo_env.bench_registry(args) as registry,
         odoo_env.simulator() as simulator,
@@ -75,25 +77,46 @@ def main(argv=None):
             env.cr.execute("ANALYZE fleet_vehicle_odometer")
 
         with odoo_env.environment(registry) as env:
-            for size, registration_id in registrations.items():
-                registration = env["carpass.registration"].browse(registration_id)
+            checked = {
+                size: env["carpass.registration"].browse(registration_id)
+                for size, registration_id in registrations.items()
+            }
 
-                def calls(_run, registration=registration):
-                    for _call in range(args.calls):
-                        env.invalidate_all()
-                        registration._carpass_findings()
+            def check(registration):
+                for _call in range(args.calls):
+                    env.invalidate_all()
+                    registration._carpass_findings()
 
-                calls(0)  # warm-up: the first call loads code paths and caches
+            for size, registration in checked.items():
+                check(registration)  # warm-up: code paths and caches
                 before = env.cr.sql_log_count
                 env.invalidate_all()
                 findings[size] = [f.code for f in registration._carpass_findings()]
                 queries[size] = env.cr.sql_log_count - before
-                median, _runs = odoo_env.median_seconds(calls, args.runs)
-                timings[size] = median / args.calls
+                env.cr.execute(
+                    "EXPLAIN SELECT id FROM fleet_vehicle_odometer WHERE vehicle_id = %s "
+                    "ORDER BY date DESC, id DESC LIMIT 20",
+                    [registration.vehicle_id.id],
+                )
+                plans[size] = next(
+                    (row[0] for row in env.cr.fetchall() if "Scan" in row[0]), ""
+                )
+            # Both sizes in each run, so that a change of machine load hits both.
+            runs = {size: [] for size in checked}
+            for _run in range(args.runs):
+                for size, registration in checked.items():
+                    started = time.perf_counter()
+                    check(registration)
+                    runs[size].append((time.perf_counter() - started) / args.calls)
+            for size in checked:
+                timings[size] = statistics.median(runs[size])
                 print(
                     f"   {size:,} earlier readings: "
-                    f"{timings[size] * 1000:.3f} ms per check, "
-                    f"{queries[size]} SQL queries, findings {findings[size] or 'none'}"
+                    f"{timings[size] * 1000:.3f} ms per check (runs "
+                    + ", ".join(f"{value * 1000:.3f}" for value in runs[size])
+                    + f"), {queries[size]} SQL queries, "
+                    f"findings {findings[size] or 'none'}, "
+                    f"{plans[size].strip().removeprefix('->').strip()}"
                 )
 
     ratio = timings[HISTORY_SIZES[1]] / timings[HISTORY_SIZES[0]]

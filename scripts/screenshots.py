@@ -2,7 +2,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Screenshots of the user guide (docs/user-guide.md), taken from the running demo.
 
-    .venv/bin/python scripts/screenshots.py [--keep]
+    .venv/bin/python scripts/screenshots.py [--keep] [--db DB] [--port 8490]
+                                            [--simulator-port 8795] [--reuse-db]
+
+(the defaults also come from CARPASS_DEMO_DB, CARPASS_DEMO_PORT, CARPASS_SIMULATOR_PORT).
 
 Starts what it needs, as scripts/demo.sh does but with its own files under var/screenshots/
 so that it never disturbs a demo running on the default ports: a Car-Pass simulator, a fresh
@@ -488,7 +491,15 @@ def prepare(odoo, stack):
         "res.company",
         "write",
         [odoo.ref("base.main_company")],
-        {"name": "Garage Janssens", "city": "Gent"},
+        {
+            "name": "Garage Janssens",
+            "street": "Kortrijksesteenweg 100",
+            "street2": False,
+            "zip": "9000",
+            "city": "Gent",
+            "state_id": False,
+            "country_id": odoo.ref("base.be"),
+        },
     )
     log("Demo garages report to this run's simulator")
     companies = odoo.call(
@@ -577,7 +588,7 @@ def shoot_end_of_repair(odoo, browser):
         browser.screenshot("work-description-wizard")
     browser.click(".modal-footer button[name=action_postpone]")
     browser.wait("body:not(:has(.modal)) .o_field_widget[name=carpass_state]")
-    browser.screenshot("repair-not-sent", ".o_form_sheet_bg .o_form_sheet")
+    browser.screenshot("repair-not-sent")
 
 
 def shoot_overview(odoo, browser):
@@ -592,7 +603,7 @@ def shoot_overview(odoo, browser):
     odoo.call("carpass.registration", "action_send", [focus])
     browser.goto(OVERVIEW, ".o_list_view .o_data_row")
     browser.screenshot("overview")
-    browser.screenshot("systray-counter", ".o_carpass_counter", padding=6)
+    browser.screenshot("systray-counter", ".o_menu_systray", padding=4)
     return typo, focus
 
 
@@ -634,7 +645,7 @@ def shoot_correction_form(odoo, registration_id):
         source = Path(tmp) / "form.pdf"
         source.write_bytes(pdf)
         subprocess.run(
-            ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile"]
+            ["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile"]
             + [source, IMAGES / "correction-form"],
             check=True,
         )
@@ -661,6 +672,7 @@ def shoot_history(odoo, browser):
         ".o_notebook a[name=page_carpass_history]",
         ".o_field_widget[name=carpass_history_state]",
     )
+    browser.scroll_into_view(".o_notebook")
     browser.screenshot("vehicle-history")
     opened = browser.evaluate("window.carpassOpened")
     if len(opened or []) != 1:

@@ -103,6 +103,10 @@ class CommittedQueueCase(CarpassCase):
                     "DELETE FROM mail_message WHERE model = %s AND res_id IN %s",
                     [model, ids],
                 )
+                cursor.execute(
+                    "DELETE FROM mail_followers WHERE res_model = %s AND res_id IN %s",
+                    [model, ids],
+                )
             # Reported registrations refuse unlink(): remove the test rows directly.
             cursor.execute(
                 "DELETE FROM carpass_registration WHERE id IN %s", [registration_ids]

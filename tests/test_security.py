@@ -293,6 +293,16 @@ class TestSecurity(CarpassCase):
                     company.read(["carpass_password"])
                 with self.assertRaises(AccessError):
                     company.web_read({"carpass_password": {}})
+                with self.assertRaises(AccessError):
+                    company.web_search_read(
+                        [("id", "=", self.company_a.id)], {"carpass_password": {}}
+                    )
+                with self.assertRaises(AccessError):
+                    company.read_group(
+                        [("id", "=", self.company_a.id)],
+                        ["carpass_password"],
+                        ["carpass_password"],
+                    )
                 values = company.read(["name", "carpass_password_set"])[0]
                 self.assertNotIn(GARAGE_A["password"], str(values))
                 self.assertNotIn("carpass_password", company.fields_get())
