@@ -619,9 +619,11 @@ class CarpassRegistration(models.Model):
             )
             if self.request_guid or self.outcome_unknown:
                 return lookup
+        # Built before the commit of "sending", which empties the ORM cache.
+        observation = self._carpass_observation()
         self._carpass_mark_sending()
         return self._carpass_call(
-            "create", lambda: client.create_observation(self._carpass_observation())
+            "create", lambda: client.create_observation(observation)
         )
 
     def _carpass_correction_arrived(self, client):
