@@ -16,6 +16,7 @@ import argparse
 import contextlib
 import os
 import shutil
+import signal
 import statistics
 import sys
 import time
@@ -117,6 +118,8 @@ def bench_registry(args):
     """The registry of a throw-away copy of ``args.database``, dropped afterwards."""
     config.parse_config(["-c", args.config, "-d", args.database])
     odoo.netsvc.init_logger()
+    # A terminated benchmark still drops its copy and stops its simulator.
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(143))
     name = f"{args.database}_bench_{os.getpid()}"
     _create_copy(args.database, name)
     try:

@@ -124,6 +124,14 @@ class TestCorrections(CarpassCase):
         self.assertEqual(registration.state, "anomaly")
         self.assertEqual(self.stored(registration)["status"], "ACTION_REQUIRED")
 
+    def test_green_check_only_where_car_pass_allows_a_confirmation(self):
+        rounded = self.make_anomaly()
+        lower = self.make_lower_anomaly()
+        self.assertTrue(rounded.can_confirm, "a rounded reading may be confirmed")
+        self.assertFalse(lower.can_confirm, "a lower reading can only be corrected")
+        with self.assertRaises(UserError):
+            lower.with_user(self.manager_a).action_open_confirm_wizard()
+
     def test_confirm_requires_a_reason(self):
         registration = self.make_anomaly()
         confirms = self.simulator.admin.stats()["requests"].get(CONFIRM_ROUTE, 0)
@@ -180,12 +188,12 @@ class TestCorrections(CarpassCase):
         self.assertEqual(len(lines), 3, lines)
         self.assertTrue(lines[0].startswith(f"✔ {rounded.display_name}"), lines)
         self.assertTrue(lines[1].startswith(f"✘ {lower.display_name}"), lines)
-        self.assertIn("refused", lines[1])
+        self.assertIn("does not allow confirming", lines[1])
         self.assertTrue(lines[2].startswith(f"✘ {accepted.display_name}"), lines)
         self.assertIn("nothing to confirm", lines[2])
         self.assertEqual(rounded.state, "confirmed")
         self.assertEqual(lower.state, "anomaly", "Car-Pass does not allow it")
-        self.assertTrue(lower.error_message)
+        self.assertEqual(self.stored(lower)["status"], "ACTION_REQUIRED", "never asked")
         self.assertEqual(accepted.state, "accepted")
 
     def test_confirm_wizard_refuses_a_selection_without_anomaly(self):

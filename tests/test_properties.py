@@ -177,7 +177,7 @@ class TestInputProperties(CarpassCase):
                 "reading_date": self.today(),
             }
         )
-        states_before = registration.state
+        state_before = registration.state
 
         def use_wizard():
             wizard = (
@@ -201,4 +201,4 @@ class TestInputProperties(CarpassCase):
         error = self.run_example(use_wizard)
         self.assert_consistent(registration)
         if error is not None:
-            self.assertEqual(registration.state, states_before)
+            self.assertEqual(registration.state, state_before)

@@ -96,91 +96,101 @@ DATE_IN_FUTURE = "date_in_future"
 DATE_LATE = "date_late"
 DATE_BEFORE_PREVIOUS = "date_before_previous"
 
+
+def _lt(message):
+    """Mark an English message for Odoo's translation export, which looks for ``_lt``.
+
+    The text stays English here (this module never imports odoo); the Odoo layer
+    translates it by finding code (models/carpass_messages.py).
+    """
+    return message
+
+
 # English messages; params are filled in with %(name)s. The Odoo layer translates
 # by code with the same params.
 MESSAGES = {
-    VIN_MISSING: "The VIN is missing.",
-    VIN_LENGTH: (
+    VIN_MISSING: _lt("The VIN is missing."),
+    VIN_LENGTH: _lt(
         "The VIN %(vin)s has %(length)s characters instead of %(expected_length)s. "
         "This is normal only for old vehicles."
     ),
-    VIN_INVALID_CHARACTERS: (
+    VIN_INVALID_CHARACTERS: _lt(
         "The VIN %(vin)s contains characters that no VIN has: %(characters)s."
     ),
-    VIN_AMBIGUOUS_LETTERS: (
+    VIN_AMBIGUOUS_LETTERS: _lt(
         "The VIN %(vin)s contains %(characters)s: modern VINs never use I, O or Q "
         "(did you mean 1 or 0?)."
     ),
-    READING_MISSING: "The odometer reading is missing.",
-    READING_NOT_POSITIVE_INTEGER: (
+    READING_MISSING: _lt("The odometer reading is missing."),
+    READING_NOT_POSITIVE_INTEGER: _lt(
         "The odometer reading %(value)s is not a positive whole number of kilometres."
     ),
-    READING_TOO_LARGE: (
+    READING_TOO_LARGE: _lt(
         "The odometer reading %(reading)s is more than any odometer shows "
         "(%(maximum)s km)."
     ),
-    READING_LOWER: (
+    READING_LOWER: _lt(
         "The reading %(reading)s km is lower than the previous one "
         "(%(previous)s km on %(previous_date)s). If work was done on the "
         "odometer, declare it."
     ),
-    TOO_MANY_KM_PER_DAY: (
+    TOO_MANY_KM_PER_DAY: _lt(
         "The reading %(reading)s km means %(km_per_day)s km a day since the previous "
         "one (%(previous)s km on %(previous_date)s), more than "
         "%(limit)s km a day."
     ),
-    READING_UNCHANGED: (
+    READING_UNCHANGED: _lt(
         "The reading %(reading)s km is the same as %(days)s days ago "
         "(%(previous_date)s): was the previous reading typed again?"
     ),
-    DUPLICATE_TODAY: (
+    DUPLICATE_TODAY: _lt(
         "The reading %(reading)s km on %(reading_date)s has already been reported."
     ),
-    READING_ABOVE_TREND: (
+    READING_ABOVE_TREND: _lt(
         "The reading %(reading)s km is far above what this vehicle usually drives: "
         "about %(expected)s km was expected (at most %(highest)s km)."
     ),
-    READING_BELOW_TREND: (
+    READING_BELOW_TREND: _lt(
         "The reading %(reading)s km is far below what this vehicle usually drives: "
         "about %(expected)s km was expected (at least %(lowest)s km)."
     ),
-    READING_IMPLAUSIBLE_DISTANCE: (
+    READING_IMPLAUSIBLE_DISTANCE: _lt(
         "The reading %(reading)s km means %(distance)s km in %(days)s days since the "
         "previous reading, far more than vehicles drive (at most %(highest)s km was "
         "expected)."
     ),
-    READING_LOW_FOR_NEW_VEHICLE: (
+    READING_LOW_FOR_NEW_VEHICLE: _lt(
         "The reading %(reading)s km means only %(distance)s km in %(days)s days on a "
         "vehicle that was new (at least %(lowest)s km was expected): a digit missing, "
         "or the trip counter?"
     ),
-    LIKELY_EXTRA_DIGIT: (
+    LIKELY_EXTRA_DIGIT: _lt(
         "The reading %(reading)s km seems to have one digit too many: "
         "did you mean %(suggestion)s km (about %(expected)s km was expected)?"
     ),
-    LIKELY_MISSING_DIGIT: (
+    LIKELY_MISSING_DIGIT: _lt(
         "The reading %(reading)s km seems to miss a digit: "
         "did you mean %(suggestion)s km (about %(expected)s km was expected)?"
     ),
-    LIKELY_SWAPPED_DIGITS: (
+    LIKELY_SWAPPED_DIGITS: _lt(
         "The reading %(reading)s km seems to have two digits swapped: "
         "did you mean %(suggestion)s km (about %(expected)s km was expected)?"
     ),
-    LIKELY_MILES: (
+    LIKELY_MILES: _lt(
         "The reading %(reading)s looks like miles: "
         "did you mean %(suggestion)s km (about %(expected)s km was expected)?"
     ),
-    ROUND_READING: (
+    ROUND_READING: _lt(
         "The reading %(reading)s km is a round number: Car-Pass may ask whether it "
         "was read off the odometer."
     ),
-    DATE_INVALID: "The reading date %(value)s is not a date.",
-    DATE_IN_FUTURE: "The reading date %(reading_date)s is in the future.",
-    DATE_LATE: (
+    DATE_INVALID: _lt("The reading date %(value)s is not a date."),
+    DATE_IN_FUTURE: _lt("The reading date %(reading_date)s is in the future."),
+    DATE_LATE: _lt(
         "The reading date %(reading_date)s is %(days)s days ago, more than "
         "%(max_days)s: the report is late (still better sent than not)."
     ),
-    DATE_BEFORE_PREVIOUS: (
+    DATE_BEFORE_PREVIOUS: _lt(
         "The reading date %(reading_date)s is before the previous reading "
         "(%(previous_date)s)."
     ),

@@ -176,6 +176,10 @@ class CarpassRegistration(models.Model):
         string="Odometer Work Last Sent", readonly=True, copy=False
     )
     failed_correction_count = fields.Integer(readonly=True, copy=False)
+    can_confirm = fields.Boolean(
+        compute="_compute_can_confirm",
+        help="Car-Pass allows confirming every open remark as correct.",
+    )
     correction_form_suggested = fields.Boolean(
         compute="_compute_correction_form_suggested",
         help="Corrections failed repeatedly (or Car-Pass refused a manual correction): "
@@ -619,11 +623,9 @@ class CarpassRegistration(models.Model):
             )
             if self.request_guid or self.outcome_unknown:
                 return lookup
-        # Built before the commit of "sending", which empties the ORM cache.
-        observation = self._carpass_observation()
         self._carpass_mark_sending()
         return self._carpass_call(
-            "create", lambda: client.create_observation(observation)
+            "create", lambda: client.create_observation(self._carpass_observation())
         )
 
     def _carpass_correction_arrived(self, client):
@@ -941,9 +943,26 @@ class CarpassRegistration(models.Model):
                 )
             )
 
+    @api.depends("state", "request_guid", "issue_ids.actions", "issue_ids.resolved")
+    def _compute_can_confirm(self):
+        for registration in self:
+            open_issues = registration.issue_ids.filtered(
+                lambda issue: issue.source == "carpass" and not issue.resolved
+            )
+            # Car-Pass only accepts a confirmation when every open remark allows one
+            # (a lower reading, for instance, can only be corrected).
+            registration.can_confirm = bool(
+                registration.state == "anomaly"
+                and registration.request_guid
+                and open_issues
+                and all(
+                    "confirm" in (issue.actions or "").split(",") for issue in open_issues
+                )
+            )
+
     def _carpass_confirmable(self):
         """Registrations Car-Pass flagged and that the green check may confirm."""
-        return self.filtered(lambda r: r.state == "anomaly" and r.request_guid)
+        return self.filtered("can_confirm")
 
     def action_open_confirm_wizard(self):
         """Green check: confirm as correct, after a confirmation step with a reason."""
@@ -1000,16 +1019,17 @@ class CarpassRegistration(models.Model):
         confirmable = self._carpass_confirmable()
         for registration in self:
             if registration not in confirmable:
-                outcomes.append(
-                    (
-                        registration,
-                        False,
-                        _(
-                            "nothing to confirm (%(state)s)",
-                            state=registration._state_label(),
-                        ),
+                if registration.state == "anomaly":
+                    text = _(
+                        "Car-Pass does not allow confirming this remark: correct the "
+                        "reading (pencil) or ask a manual correction"
                     )
-                )
+                else:
+                    text = _(
+                        "nothing to confirm (%(state)s)",
+                        state=registration._state_label(),
+                    )
+                outcomes.append((registration, False, text))
                 continue
             if not registration._carpass_try_lock():
                 outcomes.append(
