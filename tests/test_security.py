@@ -166,9 +166,18 @@ class TestSecurity(CarpassCase):
     # Vehicles: garage staff see the cars they repair, of their companies only
     # ------------------------------------------------------------
 
-    def test_carpass_user_without_fleet_group_reads_and_writes_own_vehicle(self):
-        self.assertFalse(self.mechanic_a.has_group("fleet.fleet_group_user"))
+    def test_carpass_user_opens_and_edits_own_company_vehicles(self):
+        # Car-Pass users get Fleet's user rights (menus, tags, states, logs) ...
+        self.assertTrue(self.mechanic_a.has_group("fleet.fleet_group_user"))
         Vehicle = self.env["fleet.vehicle"].with_user(self.mechanic_a)
+        # ... and, unlike a Fleet user, every vehicle of their company, not only the
+        # ones they drive: the whole vehicle form loads.
+        views = Vehicle.get_views([(False, "form")])
+        fields = views["models"]["fleet.vehicle"]["fields"]
+        specification = {name: {} for name in fields}
+        self.assertTrue(
+            self.vehicle_a.with_user(self.mechanic_a).web_read(specification)
+        )
         self.assertIn(self.vehicle_a, Vehicle.search([]))
         vehicle = self.vehicle_a.with_user(self.mechanic_a)
         self.assertEqual(vehicle.read(["vin_sn"])[0]["vin_sn"], "WVWZZZ1KZAW000001")

@@ -476,20 +476,6 @@ class CarpassRegistration(models.Model):
     # Sending
     # ------------------------------------------------------------
 
-    def _carpass_lock(self, wait=False):
-        """Rows this transaction may process; others are being sent by another worker."""
-        if not self.ids:
-            return self.browse()
-        self.flush_recordset()
-        mode = "" if wait else "SKIP LOCKED"
-        self.env.cr.execute(
-            f"SELECT id FROM carpass_registration WHERE id IN %s FOR UPDATE {mode}",  # noqa: S608
-            [tuple(self.ids)],
-        )
-        locked = {row[0] for row in self.env.cr.fetchall()}
-        self.invalidate_recordset()
-        return self.filtered(lambda registration: registration.id in locked)
-
     def _carpass_try_lock(self, condition=None, params=()):
         """Lock this row until the transaction ends; False when another worker has it.
 
