@@ -31,7 +31,7 @@ class TestSecurity(CarpassCase):
             company_id=cls.company_a.id,
             company_ids=[cls.company_a.id, cls.company_b.id],
         )
-        # Garage staff without any Fleet right: only the Car-Pass group.
+        # Garage staff given only the Car-Pass group (and what it implies).
         cls.mechanic_a = new_test_user(
             cls.env,
             login="carpass_only_a",

@@ -942,7 +942,8 @@ class CarpassRegistration(models.Model):
                 and registration.request_guid
                 and open_issues
                 and all(
-                    "confirm" in (issue.actions or "").split(",") for issue in open_issues
+                    "confirm" in (issue.actions or "").split(",")
+                    for issue in open_issues
                 )
             )
 
