@@ -869,17 +869,7 @@ class CarpassRegistration(models.Model):
         now = fields.Datetime.now()
         stale = now - timedelta(minutes=STALE_SENDING_MINUTES)
         registrations = self.search(
-            [
-                "|",
-                "&",
-                ("state", "=", "error"),
-                "&",
-                ("retryable", "=", True),
-                ("next_retry_at", "<=", now),
-                "&",
-                ("state", "=", "sending"),
-                ("sending_since", "<=", stale),
-            ],
+            self._carpass_retry_due_domain(now, stale),
             limit=limit,
             order="next_retry_at asc, id asc",
         )
