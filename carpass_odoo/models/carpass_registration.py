@@ -506,6 +506,15 @@ class CarpassRegistration(models.Model):
         return locked
 
     def _carpass_send_each(self, commit=False):
+        return self._carpass_for_each_locked(
+            lambda registration: registration._carpass_send_one(), commit=commit
+        )
+
+    def _carpass_for_each_locked(self, process, commit=False):
+        """Run ``process`` on each registration this worker could lock, one at a time.
+
+        Returns one (record, success, text) per registration of ``self``.
+        """
         outcomes = []
         self.check_access("write")
         for registration in self:
@@ -514,7 +523,7 @@ class CarpassRegistration(models.Model):
                     (registration, False, _("being sent by another process, try again"))
                 )
                 continue
-            outcomes.append(registration._carpass_send_one())
+            outcomes.append(process(registration))
             if commit and not in_test_mode():
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         return outcomes

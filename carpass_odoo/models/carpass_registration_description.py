@@ -115,15 +115,9 @@ class CarpassRegistration(models.Model):
         return True
 
     def action_carpass_send_description(self):
-        outcomes = []
-        self.check_access("write")
-        for registration in self:
-            if not registration._carpass_try_lock():
-                outcomes.append(
-                    (registration, False, _("being sent by another process, try again"))
-                )
-                continue
-            outcomes.append(registration._carpass_send_description())
+        outcomes = self._carpass_for_each_locked(
+            lambda registration: registration._carpass_send_description()
+        )
         return self._carpass_notify(outcomes, _("Car-Pass: work description"))
 
     # ------------------------------------------------------------
