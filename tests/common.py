@@ -4,8 +4,11 @@
 
 import itertools
 import random
-from datetime import date
+import threading
+from datetime import date, timedelta
 
+from odoo import SUPERUSER_ID, api, fields
+from odoo.sql_db import db_connect
 from odoo.tests import TransactionCase, new_test_user
 
 from carpass_simulator.launcher import shared_simulator
@@ -20,6 +23,15 @@ GARAGE_B = {
     "enterprise": "0765432146",
     "password": "demo-garage-b",
 }
+# The main company's Car-Pass settings: pointed at the simulator while committed
+# registrations exist, then put back as they were.
+CARPASS_COMPANY_FIELDS = (
+    "carpass_environment",
+    "carpass_simulator_url",
+    "carpass_enterprise_number",
+    "carpass_establishment_number",
+    "carpass_password",
+)
 VIN_ALPHABET = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
 _vin_counter = itertools.count()
 
@@ -132,3 +144,142 @@ class CarpassCase(TransactionCase):
     @staticmethod
     def today():
         return date.today()
+
+
+class CommittedQueueCase(CarpassCase):
+    """Registrations committed for cron workers that run on cursors of their own.
+
+    Another cursor only sees committed data and the test transaction is never
+    committed, so the queue lives in the database's main company (its Car-Pass
+    settings pointed at the simulator) and a cleanup removes it and restores them.
+    """
+
+    def committed_env(self):
+        """A superuser env on a cursor of its own; commits when the block ends."""
+        cursor = db_connect(self.env.cr.dbname).cursor()
+        # A row left locked by a stuck worker fails the test instead of hanging it.
+        cursor.execute("SET LOCAL lock_timeout = '20s'")
+        return cursor, api.Environment(cursor, SUPERUSER_ID, {})
+
+    def make_committed_registrations(self, count, prefix, **values):
+        """Commit ``count`` registrations, one fresh vehicle each; removed after the test.
+
+        Returns the ids (``registrations``, ``vehicles``) and ``vins`` to check with.
+        """
+        cursor, env = self.committed_env()
+        with cursor:
+            company = env.ref("base.main_company").sudo()
+            saved = {name: company[name] for name in CARPASS_COMPANY_FIELDS}
+            company.write(
+                {
+                    "carpass_environment": "simulator",
+                    "carpass_simulator_url": self.simulator.base_url,
+                    "carpass_enterprise_number": GARAGE_A["enterprise"],
+                    "carpass_establishment_number": GARAGE_A["establishment"],
+                    "carpass_password": GARAGE_A["password"],
+                }
+            )
+            brand = env["fleet.vehicle.model.brand"].create({"name": "Committed"})
+            model = env["fleet.vehicle.model"].create(
+                {"name": "Queue", "brand_id": brand.id, "vehicle_type": "car"}
+            )
+            vehicles = env["fleet.vehicle"].create(
+                [
+                    {
+                        "model_id": model.id,
+                        "vin_sn": random_vin(prefix),
+                        "company_id": company.id,
+                    }
+                    for _index in range(count)
+                ]
+            )
+            registrations = env["carpass.registration"].create(
+                [
+                    {
+                        "company_id": company.id,
+                        "vehicle_id": vehicle.id,
+                        "vin": vehicle.vin_sn,
+                        "odometer": 30001 + index,
+                        "reading_date": self.today(),
+                        **values,
+                    }
+                    for index, vehicle in enumerate(vehicles)
+                ]
+            )
+            created = {
+                "company": company.id,
+                "saved": saved,
+                "brand": brand.id,
+                "model": model.id,
+                "vehicles": vehicles.ids,
+                "registrations": registrations.ids,
+                "vins": vehicles.mapped("vin_sn"),
+            }
+        self.addCleanup(self._remove_committed, created)
+        return created
+
+    def make_committed_retry_queue(self, count, prefix):
+        """Committed registrations whose send failed and whose retry is due now."""
+        return self.make_committed_registrations(
+            count,
+            prefix,
+            state="error",
+            retryable=True,
+            next_retry_at=fields.Datetime.now() - timedelta(minutes=1),
+        )
+
+    def run_concurrently(self, work, workers):
+        """Call ``work()`` from ``workers`` threads at once; returns their results.
+
+        The barrier releases the threads together so that they really compete for
+        the queue; an exception in a thread fails the test here, in the main thread.
+        """
+        barrier = threading.Barrier(workers)
+        results, errors = {}, []
+
+        def worker(number):
+            try:
+                barrier.wait(timeout=30)
+                results[number] = work()
+            except Exception as error:  # reported by the main thread
+                errors.append(error)
+
+        threads = [
+            threading.Thread(target=worker, args=(number,)) for number in range(workers)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        self.assertFalse(errors, errors)
+        self.assertEqual(len(results), workers, "every worker finished")
+        return list(results.values())
+
+    def _remove_committed(self, created):
+        cursor, env = self.committed_env()
+        with cursor:
+            registration_ids = tuple(created["registrations"])
+            vehicle_ids = tuple(created["vehicles"])
+            for model, ids in (
+                ("carpass.registration", registration_ids),
+                ("fleet.vehicle", vehicle_ids),
+            ):
+                cursor.execute(
+                    "DELETE FROM mail_message WHERE model = %s AND res_id IN %s",
+                    [model, ids],
+                )
+                cursor.execute(
+                    "DELETE FROM mail_followers WHERE res_model = %s AND res_id IN %s",
+                    [model, ids],
+                )
+            # Reported registrations refuse unlink(): remove the test rows directly.
+            cursor.execute(
+                "DELETE FROM carpass_registration WHERE id IN %s", [registration_ids]
+            )
+            env["fleet.vehicle.odometer"].search(
+                [("vehicle_id", "in", list(vehicle_ids))]
+            ).unlink()
+            env["fleet.vehicle"].browse(vehicle_ids).unlink()
+            env["fleet.vehicle.model"].browse(created["model"]).unlink()
+            env["fleet.vehicle.model.brand"].browse(created["brand"]).unlink()
+            env["res.company"].browse(created["company"]).sudo().write(created["saved"])

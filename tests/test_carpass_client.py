@@ -7,6 +7,7 @@ import logging
 import shutil
 import socket
 import subprocess
+import threading
 from datetime import timedelta
 
 import pytest
@@ -25,6 +26,7 @@ from carpass import (
     Status,
     WorkDescription,
 )
+from carpass.sessions import close_pooled_sessions, pooled_session
 
 from tests import simulator_fixtures
 from tests.simulator_fixtures import (
@@ -676,3 +678,65 @@ class TestTransportSafety:
         for text in texts:
             assert password not in text
             assert token not in text
+
+
+class TestPooledSessions:
+    def test_one_session_per_thread_and_account(self, simulator):
+        url = simulator.base_url
+        session = pooled_session(url, GARAGE_A.establishment)
+        other_thread = []
+        worker = threading.Thread(
+            target=lambda: other_thread.append(
+                pooled_session(url, GARAGE_A.establishment)
+            )
+        )
+        worker.start()
+        worker.join()
+
+        assert pooled_session(url, GARAGE_A.establishment) is session
+        assert pooled_session(url, GARAGE_B.establishment) is not session
+        assert other_thread[0] is not session
+        close_pooled_sessions()
+        assert pooled_session(url, GARAGE_A.establishment) is not session
+
+    def test_a_reading_and_its_description_share_one_connection(self, simulator):
+        """Each call on a new connection would pay a TLS handshake against Car-Pass."""
+        close_pooled_sessions()
+        session = pooled_session(simulator.base_url, GARAGE_A.establishment)
+        first = make_client(simulator, session=session)
+        guid = first.create_observation(make_observation()).request_guid
+        second = make_client(simulator, session=session)
+        second.send_description(guid, WorkDescription(activities=[], lines=["Oil"]))
+        second.close()  # a borrowed session stays open for the next call
+
+        pool = session.get_adapter(simulator.base_url).get_connection(
+            simulator.base_url
+        )
+        assert pool.num_connections == 1
+        assert pool.num_requests == 2
+
+    def test_cookies_are_refused(self, simulator):
+        session = pooled_session(simulator.base_url, GARAGE_A.establishment)
+        request = requests.Request("GET", simulator.base_url).prepare()
+        requests.cookies.extract_cookies_to_jar(
+            session.cookies, request, _FakeRaw({"Set-Cookie": "track=1; Path=/"})
+        )
+
+        assert not session.cookies
+
+
+class _FakeRaw:
+    """The urllib3 response shape ``extract_cookies_to_jar`` reads headers from."""
+
+    def __init__(self, headers):
+        self._original_response = self
+        self.msg = _FakeMessage(headers)
+
+
+class _FakeMessage:
+    def __init__(self, headers):
+        self._headers = headers
+
+    def get_all(self, name, default=None):
+        value = self._headers.get(name)
+        return [value] if value else default

@@ -7,117 +7,20 @@ only see committed data: these tests commit their registrations (in the database
 main company, pointed at the simulator for the test) and remove them afterwards.
 """
 
-import threading
 import time
 from collections import Counter
 from datetime import timedelta
 
-from odoo import SUPERUSER_ID, api, fields
-from odoo.sql_db import db_connect
+from odoo import fields
 from odoo.tests import tagged
 
-from .common import GARAGE_A, CarpassCase, random_vin
+from .common import CommittedQueueCase
 
 POST_OBSERVATION = "POST /api/observation"
-COMPANY_FIELDS = (
-    "carpass_environment",
-    "carpass_simulator_url",
-    "carpass_enterprise_number",
-    "carpass_establishment_number",
-    "carpass_password",
-)
 
 
-class CommittedQueueCase(CarpassCase):
-    """Registrations committed for the drain's threads, removed by a cleanup."""
-
-    def committed_env(self):
-        """A superuser env on a cursor of its own; commits when the block ends."""
-        cursor = db_connect(self.env.cr.dbname).cursor()
-        cursor.execute("SET LOCAL lock_timeout = '20s'")
-        return cursor, api.Environment(cursor, SUPERUSER_ID, {})
-
-    def make_committed_registrations(self, count, prefix, **values):
-        cursor, env = self.committed_env()
-        with cursor:
-            company = env.ref("base.main_company").sudo()
-            saved = {name: company[name] for name in COMPANY_FIELDS}
-            company.write(
-                {
-                    "carpass_environment": "simulator",
-                    "carpass_simulator_url": self.simulator.base_url,
-                    "carpass_enterprise_number": GARAGE_A["enterprise"],
-                    "carpass_establishment_number": GARAGE_A["establishment"],
-                    "carpass_password": GARAGE_A["password"],
-                }
-            )
-            brand = env["fleet.vehicle.model.brand"].create({"name": "Reliability"})
-            model = env["fleet.vehicle.model"].create(
-                {"name": "Queue", "brand_id": brand.id, "vehicle_type": "car"}
-            )
-            vehicles = env["fleet.vehicle"].create(
-                [
-                    {
-                        "model_id": model.id,
-                        "vin_sn": random_vin(prefix),
-                        "company_id": company.id,
-                    }
-                    for _index in range(count)
-                ]
-            )
-            registrations = env["carpass.registration"].create(
-                [
-                    {
-                        "company_id": company.id,
-                        "vehicle_id": vehicle.id,
-                        "vin": vehicle.vin_sn,
-                        "odometer": 30001 + index,
-                        "reading_date": self.today(),
-                        **values,
-                    }
-                    for index, vehicle in enumerate(vehicles)
-                ]
-            )
-            created = {
-                "company": company.id,
-                "saved": saved,
-                "brand": brand.id,
-                "model": model.id,
-                "vehicles": vehicles.ids,
-                "registrations": registrations.ids,
-                "vins": vehicles.mapped("vin_sn"),
-            }
-        self.addCleanup(self._remove_committed, created)
-        return created
-
-    def _remove_committed(self, created):
-        cursor, env = self.committed_env()
-        with cursor:
-            registration_ids = tuple(created["registrations"])
-            vehicle_ids = tuple(created["vehicles"])
-            for model, ids in (
-                ("carpass.registration", registration_ids),
-                ("fleet.vehicle", vehicle_ids),
-            ):
-                cursor.execute(
-                    "DELETE FROM mail_message WHERE model = %s AND res_id IN %s",
-                    [model, ids],
-                )
-                cursor.execute(
-                    "DELETE FROM mail_followers WHERE res_model = %s AND res_id IN %s",
-                    [model, ids],
-                )
-            # Reported registrations refuse unlink(): remove the test rows directly.
-            cursor.execute(
-                "DELETE FROM carpass_registration WHERE id IN %s", [registration_ids]
-            )
-            env["fleet.vehicle.odometer"].search(
-                [("vehicle_id", "in", list(vehicle_ids))]
-            ).unlink()
-            env["fleet.vehicle"].browse(vehicle_ids).unlink()
-            env["fleet.vehicle.model"].browse(created["model"]).unlink()
-            env["fleet.vehicle.model.brand"].browse(created["brand"]).unlink()
-            env["res.company"].browse(created["company"]).sudo().write(created["saved"])
+class DrainCase(CommittedQueueCase):
+    """Drains a committed queue as cron workers do and reads back the outcome."""
 
     def committed_rows(self, ids):
         cursor, _env = self.committed_env()
@@ -160,7 +63,7 @@ class CommittedQueueCase(CarpassCase):
 
 
 @tagged("post_install", "-at_install")
-class TestReliabilityUnderFaults(CommittedQueueCase):
+class TestReliabilityUnderFaults(DrainCase):
     REGISTRATIONS = 1000
     # Random faults for about one request in five; only a few slow timeouts.
     FAULTS = {
@@ -224,53 +127,28 @@ class TestReliabilityUnderFaults(CommittedQueueCase):
 
 
 @tagged("post_install", "-at_install")
-class TestConcurrentDrains(CommittedQueueCase):
+class TestConcurrentDrains(DrainCase):
     REGISTRATIONS = 40
     WORKERS = 2
 
     def test_two_odoo_workers_draining_at_once_send_nothing_twice(self):
-        queue = self.make_committed_registrations(
-            self.REGISTRATIONS,
-            "WCD",
-            state="error",
-            retryable=True,
-            next_retry_at=fields.Datetime.now() - timedelta(minutes=1),
-        )
+        queue = self.make_committed_retry_queue(self.REGISTRATIONS, "WCD")
         posts_before = self.simulator.admin.stats()["requests"].get(POST_OBSERVATION, 0)
         # Slow answers keep both drains busy at the same time.
         self.simulator.admin.set_faults(latency_ms=100)
         self.addCleanup(self.simulator.admin.clear_faults)
-        barrier = threading.Barrier(self.WORKERS)
-        outcomes, errors = {}, []
-
-        def odoo_worker(number):
-            try:
-                barrier.wait(timeout=30)
-                outcomes[number] = self.drain(workers=4)
-            except Exception as error:  # reported by the main thread
-                errors.append(error)
-
-        threads = [
-            threading.Thread(target=odoo_worker, args=(number,))
-            for number in range(self.WORKERS)
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
+        outcomes = self.run_concurrently(lambda: self.drain(workers=4), self.WORKERS)
         self.simulator.admin.clear_faults()
-        self.assertFalse(errors, errors)
-        self.assertEqual(len(outcomes), self.WORKERS)
 
         sent = Counter(
             registration_id
-            for worker_outcomes in outcomes.values()
+            for worker_outcomes in outcomes
             for registration_id, success, _text in worker_outcomes
             if success
         )
         self.assertEqual(set(sent), set(queue["registrations"]), "all were sent")
         self.assertEqual(max(sent.values()), 1, "none was sent by both workers")
-        self.assertTrue(all(outcomes.values()), "both workers took part in the drain")
+        self.assertTrue(all(outcomes), "both workers took part in the drain")
         stats = self.simulator.admin.stats()
         self.assertEqual(
             stats["requests"].get(POST_OBSERVATION, 0) - posts_before,
@@ -288,13 +166,7 @@ class TestConcurrentDrains(CommittedQueueCase):
         )
 
     def test_drain_skips_rows_locked_by_another_worker(self):
-        queue = self.make_committed_registrations(
-            3,
-            "WLK",
-            state="error",
-            retryable=True,
-            next_retry_at=fields.Datetime.now() - timedelta(minutes=1),
-        )
+        queue = self.make_committed_retry_queue(3, "WLK")
         locked_id, *free_ids = queue["registrations"]
         cursor, _env = self.committed_env()
         with cursor:

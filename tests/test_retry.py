@@ -2,7 +2,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The retry cron: transport failures, unknown outcomes and concurrent workers."""
 
-import threading
 from datetime import timedelta
 from unittest.mock import patch
 
@@ -12,7 +11,7 @@ from odoo.tests import tagged
 
 from odoo.addons.carpass_odoo.models import carpass_registration as registration_module
 
-from .common import GARAGE_A, CarpassCase, random_vin
+from .common import GARAGE_A, CarpassCase, CommittedQueueCase
 
 POST_OBSERVATION = "POST /api/observation"
 
@@ -253,148 +252,37 @@ class TestRetry(CarpassCase):
 
 
 @tagged("post_install", "-at_install")
-class TestRetryConcurrentWorkers(CarpassCase):
+class TestRetryConcurrentWorkers(CommittedQueueCase):
     """Two cron workers, each in its own database transaction, drain one queue."""
 
     WORKERS = 2
     REGISTRATIONS = 8
 
-    def _committed_queue(self):
-        """Registrations waiting for a retry, committed so that other cursors see them.
-
-        The test transaction is never committed, so the data live in the database's
-        main company (restored afterwards) and are removed by ``_cleanup``.
-        """
-        with db_connect(self.env.cr.dbname).cursor() as cr:
-            cr.execute("SET LOCAL lock_timeout = '20s'")
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            company = env.ref("base.main_company")
-            saved = {
-                name: company.sudo()[name]
-                for name in (
-                    "carpass_environment",
-                    "carpass_simulator_url",
-                    "carpass_enterprise_number",
-                    "carpass_establishment_number",
-                    "carpass_password",
-                )
-            }
-            company.sudo().write(
-                {
-                    "carpass_environment": "simulator",
-                    "carpass_simulator_url": self.simulator.base_url,
-                    "carpass_enterprise_number": GARAGE_A["enterprise"],
-                    "carpass_establishment_number": GARAGE_A["establishment"],
-                    "carpass_password": GARAGE_A["password"],
-                }
-            )
-            brand = env["fleet.vehicle.model.brand"].create({"name": "Concurrency"})
-            model = env["fleet.vehicle.model"].create(
-                {"name": "Queue", "brand_id": brand.id, "vehicle_type": "car"}
-            )
-            vehicles = env["fleet.vehicle"].create(
-                [
-                    {
-                        "model_id": model.id,
-                        "vin_sn": random_vin("WCP"),
-                        "company_id": company.id,
-                    }
-                    for _index in range(self.REGISTRATIONS)
-                ]
-            )
-            registrations = env["carpass.registration"].create(
-                [
-                    {
-                        "company_id": company.id,
-                        "vehicle_id": vehicle.id,
-                        "vin": vehicle.vin_sn,
-                        "odometer": 40001 + index,
-                        "reading_date": self.today(),
-                        "state": "error",
-                        "retryable": True,
-                        "next_retry_at": fields.Datetime.now() - timedelta(minutes=1),
-                    }
-                    for index, vehicle in enumerate(vehicles)
-                ]
-            )
-            ids = {
-                "company": company.id,
-                "saved": saved,
-                "brand": brand.id,
-                "model": model.id,
-                "vehicles": vehicles.ids,
-                "registrations": registrations.ids,
-                "vins": vehicles.mapped("vin_sn"),
-            }
-        self.addCleanup(self._cleanup, ids)
-        return ids
-
-    def _cleanup(self, ids):
-        with db_connect(self.env.cr.dbname).cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            registration_ids = tuple(ids["registrations"])
-            vehicle_ids = tuple(ids["vehicles"])
-            # Reported registrations refuse unlink(): remove the test rows directly.
-            cr.execute(
-                "DELETE FROM mail_message WHERE model = 'carpass.registration' "
-                "AND res_id IN %s",
-                [registration_ids],
-            )
-            cr.execute(
-                "DELETE FROM mail_message WHERE model = 'fleet.vehicle' AND res_id IN %s",
-                [vehicle_ids],
-            )
-            cr.execute(
-                "DELETE FROM carpass_registration WHERE id IN %s", [registration_ids]
-            )
-            env["fleet.vehicle.odometer"].search(
-                [("vehicle_id", "in", ids["vehicles"])]
-            ).unlink()
-            env["fleet.vehicle"].browse(ids["vehicles"]).unlink()
-            env["fleet.vehicle.model"].browse(ids["model"]).unlink()
-            env["fleet.vehicle.model.brand"].browse(ids["brand"]).unlink()
-            env["res.company"].browse(ids["company"]).sudo().write(ids["saved"])
-
     def test_two_workers_send_each_registration_once(self):
-        queue = self._committed_queue()
+        queue = self.make_committed_retry_queue(self.REGISTRATIONS, "WCP")
         posts_before = self.simulator.admin.stats()["requests"].get(POST_OBSERVATION, 0)
         # Slow answers make the workers overlap.
         self.simulator.admin.set_faults(latency_ms=150)
-        barrier = threading.Barrier(self.WORKERS)
-        processed = {}
-        errors = []
+        self.addCleanup(self.simulator.admin.clear_faults)
         test_cursor_connection = self.env.cr._cnx
 
-        def worker(number):
-            try:
-                with db_connect(self.env.cr.dbname).cursor() as cr:
-                    assert cr._cnx is not test_cursor_connection
-                    env = api.Environment(cr, SUPERUSER_ID, {})
-                    barrier.wait(timeout=30)
-                    outcomes = env["carpass.registration"]._cron_carpass_retry()
-                    processed[number] = [
-                        (record.id, success, text) for record, success, text in outcomes
-                    ]
-            except Exception as error:  # reported by the main thread
-                errors.append(error)
+        def retry_cron_worker():
+            with db_connect(self.env.cr.dbname).cursor() as cr:
+                assert cr._cnx is not test_cursor_connection
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                outcomes = env["carpass.registration"]._cron_carpass_retry()
+                return [
+                    (record.id, success, text) for record, success, text in outcomes
+                ]
 
         # Production commits after each registration; the test run would not.
         with patch.object(registration_module, "in_test_mode", return_value=False):
-            threads = [
-                threading.Thread(target=worker, args=(number,))
-                for number in range(self.WORKERS)
-            ]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(timeout=120)
+            processed = self.run_concurrently(retry_cron_worker, self.WORKERS)
         self.simulator.admin.clear_faults()
-        self.assertFalse(errors, errors)
-        self.assertEqual(len(processed), self.WORKERS)
 
         handled = [
             record_id
-            for outcomes in processed.values()
+            for outcomes in processed
             for record_id, _ok, _text in outcomes
             if record_id in queue["registrations"]
         ]
@@ -404,7 +292,7 @@ class TestRetryConcurrentWorkers(CarpassCase):
             "each registration processed by exactly one worker",
         )
         self.assertTrue(
-            all(ok for outcomes in processed.values() for _id, ok, _text in outcomes),
+            all(ok for outcomes in processed for _id, ok, _text in outcomes),
             processed,
         )
 

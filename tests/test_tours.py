@@ -14,6 +14,7 @@ from .common import CarpassCase
 
 REPAIR_URL = "/odoo/action-repair.action_repair_order_tree/%s"
 OVERVIEW_URL = "/odoo/action-carpass_odoo.action_carpass_registration"
+REGISTRATION_URL = OVERVIEW_URL + "/%s"
 VEHICLE_URL = "/odoo/action-fleet.fleet_vehicle_action/%s"
 
 
@@ -92,6 +93,22 @@ class TestTours(HttpCase, CarpassCase):
         )
         self.assertFalse(registration.needs_attention)
         self.assertIn("confirm", registration.attempt_ids.mapped("operation"))
+
+    def test_back_to_draft_counted_at_once(self):
+        # A form button that only reloads the form: the systray counter follows it
+        # without waiting for its minute or for another screen to open.
+        wizard = self.end_repair(self.make_repair(self.make_vehicle(), odometer=45321))
+        wizard.skip_reason = "foreign"
+        wizard.action_skip()
+        registration = wizard.registration_id
+        self.assertEqual(registration.state, "skipped")
+        self.start_tour(
+            REGISTRATION_URL % registration.id,
+            "carpass_registration_back_to_draft",
+            login=self.user_a.login,
+        )
+        self.assertEqual(registration.state, "draft")
+        self.assertTrue(registration.needs_attention)
 
     def test_vehicle_history_opens_public_page(self):
         # The vehicle form needs Fleet's rights (vehicle states, tags, ...): without a

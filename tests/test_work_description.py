@@ -472,6 +472,22 @@ class TestWorkDescription(CarpassCase):
             ["PERIODIC_MAINTENANCE"],
         )
 
+    def test_reading_and_description_make_one_chatter_note(self):
+        """One entry per send in the registration's chatter, not one per call."""
+        self.company_a.carpass_default_activity_id = self.maintenance
+        repair = self.make_repair_with_parts(self.labour)
+        self.end_repair(repair).action_send()
+        registration = repair.carpass_registration_id
+        self.assertEqual(registration.description_state, "sent")
+        created = registration.message_ids.filtered(
+            lambda message: "Registration created" in message.body
+        )
+        about_car_pass = registration.message_ids - created
+        self.assertEqual(len(about_car_pass), 1, about_car_pass.mapped("body"))
+        self.assertIn("Accepted", about_car_pass.body)
+        self.assertIn("Work description sent", about_car_pass.body)
+        self.assertIn("Labour", about_car_pass.body)
+
     def test_views_load_for_mechanic_and_manager(self):
         registration_views = (
             self.env["carpass.registration"]

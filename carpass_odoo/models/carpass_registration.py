@@ -8,6 +8,7 @@ import unicodedata
 import uuid
 from datetime import date, timedelta
 
+from markupsafe import Markup
 from psycopg2.errors import SerializationFailure
 
 from odoo import _, api, fields, models, tools
@@ -354,19 +355,31 @@ class CarpassRegistration(models.Model):
         )
 
     def _set_local_issues(self, findings):
-        self.ensure_one()
-        self.issue_ids.filtered(lambda issue: issue.source == "local").unlink()
-        self.env["carpass.registration.issue"].create(
+        self._carpass_replace_issues(
+            "local",
             [
                 {
-                    "registration_id": self.id,
-                    "source": "local",
                     "code": finding.code,
                     "severity": finding.severity.value,
                     "message": finding_message(self.env, finding),
                     "suggestion": finding.suggestion or 0,
                 }
                 for finding in findings
+            ],
+        )
+
+    def _carpass_replace_issues(self, source, values_list):
+        self.ensure_one()
+        # Read as superuser: the registration is locked and writable by this user
+        # already, and record rules would cost a join on every send.
+        old = self.sudo().issue_ids.filtered(lambda issue: issue.source == source)
+        if not old and not values_list:
+            return  # the usual case on the send path: nothing to write
+        old.with_env(self.env).unlink()
+        self.env["carpass.registration.issue"].create(
+            [
+                {**values, "registration_id": self.id, "source": source}
+                for values in values_list
             ]
         )
 
@@ -609,18 +622,22 @@ class CarpassRegistration(models.Model):
             return self._carpass_call(
                 "correct",
                 lambda: client.correct(self.request_guid, self._carpass_correction()),
+                client=client,
             )
         if self.outcome_unknown or self.state == "sending":
             # The last send may have reached Car-Pass: ask before sending again.
             self.outcome_unknown = True
             lookup = self._carpass_call(
-                "lookup", lambda: client.find_observation(self.reference)
+                "lookup", lambda: client.find_observation(self.reference), client=client
             )
             if self.request_guid or self.outcome_unknown:
                 return lookup
+        # Built before the commit below, which empties the cache: no second read of
+        # the company and the vehicle.
+        observation = self._carpass_observation()
         self._carpass_mark_sending()
         return self._carpass_call(
-            "create", lambda: client.create_observation(self._carpass_observation())
+            "create", lambda: client.create_observation(observation), client=client
         )
 
     def _carpass_correction_arrived(self, client):
@@ -646,7 +663,9 @@ class CarpassRegistration(models.Model):
             (held["last_sent_vin"] or "").upper(),
         ) == (self.odometer, self.reading_date, (self.vin or "").upper())
         if arrived or result.status != Status.ACTION_REQUIRED:
-            self._carpass_apply_result(result, "correct" if arrived else "status")
+            self._carpass_apply_result(
+                result, "correct" if arrived else "status", client=client
+            )
             return True
         # Car-Pass still holds the old data: the correction never arrived.
         self.write({"outcome_unknown": False})
@@ -685,8 +704,12 @@ class CarpassRegistration(models.Model):
             odometer_work=self.odometer_work,
         )
 
-    def _carpass_call(self, operation, call):
-        """Run one API call, record the attempt and apply the answer; never raises."""
+    def _carpass_call(self, operation, call, client=None):
+        """Run one API call, record the attempt and apply the answer; never raises.
+
+        ``client`` serves the calls that follow from the answer (the work
+        description), on the same connection.
+        """
         self.ensure_one()
         started = time.monotonic()
         try:
@@ -701,10 +724,10 @@ class CarpassRegistration(models.Model):
             # Car-Pass never received it: sending now cannot create a second report.
             self.write({"outcome_unknown": False})
             return self, False, _("not received by Car-Pass yet")
-        self._carpass_apply_result(result, operation)
+        self._carpass_apply_result(result, operation, client=client)
         return self, True, self._state_label()
 
-    def _carpass_apply_result(self, result, operation):
+    def _carpass_apply_result(self, result, operation, client=None):
         state = STATUS_TO_STATE[result.status]
         if state == "accepted" and self.state == "confirmed":
             state = "confirmed"
@@ -745,23 +768,25 @@ class CarpassRegistration(models.Model):
             )
         if operation == "correct" and state in ("anomaly", "rejected"):
             values["failed_correction_count"] = self.failed_correction_count + 1
-        self.write(values)
+        # No tracking message: the outcome note below states the new state and data,
+        # one chatter entry per answer instead of two.
+        self.with_context(tracking_disable=True).write(values)
         self._set_carpass_issues(result.issues)
-        self._carpass_post_outcome(operation)
-        if state == "accepted":
-            self._carpass_after_accepted()
+        notes = self._carpass_after_result(client)
+        self._carpass_post_outcome(operation, notes)
 
-    def _carpass_after_accepted(self):
-        """Hook for what follows an accepted reading (the work description)."""
+    def _carpass_after_result(self, client=None):
+        """Hook for what follows Car-Pass's answer (the work description).
+
+        Returns notes (Markup) to add to the registration's outcome note.
+        """
+        return []
 
     def _set_carpass_issues(self, issues):
-        self.ensure_one()
-        self.issue_ids.filtered(lambda issue: issue.source == "carpass").unlink()
-        self.env["carpass.registration.issue"].create(
+        self._carpass_replace_issues(
+            "carpass",
             [
                 {
-                    "registration_id": self.id,
-                    "source": "carpass",
                     "code": issue.code,
                     "message": issue.message,
                     "severity": "warning",
@@ -769,7 +794,7 @@ class CarpassRegistration(models.Model):
                     "resolved": issue.resolved,
                 }
                 for issue in issues
-            ]
+            ],
         )
 
     def _carpass_record_failure(self, operation, error, started):
@@ -821,7 +846,7 @@ class CarpassRegistration(models.Model):
             }
         )
 
-    def _carpass_post_outcome(self, operation):
+    def _carpass_post_outcome(self, operation, notes=()):
         body = _(
             "Car-Pass registration %(name)s (%(vin)s, %(odometer)s km on %(date)s): %(state)s.",
             name=self.name,
@@ -832,7 +857,7 @@ class CarpassRegistration(models.Model):
         )
         # A log note: nobody is notified, and _message_log costs a fraction of
         # message_post on the send path (see docs/benchmarks.md).
-        self._message_log(body=body)
+        self._message_log(body=Markup("<br/>").join([body, *notes]))
         for record in (self.repair_id, self.vehicle_id):
             if record:
                 record.sudo()._message_log(body=body)

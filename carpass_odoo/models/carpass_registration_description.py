@@ -202,29 +202,24 @@ class CarpassRegistration(models.Model):
     # Sending
     # ------------------------------------------------------------
 
-    def _carpass_after_accepted(self):
-        result = super()._carpass_after_accepted()
-        self._carpass_send_description_if_due()
-        return result
-
-    def _carpass_apply_result(self, result, *args, **kwargs):
-        outcome = super()._carpass_apply_result(result, *args, **kwargs)
-        # Car-Pass also takes the description of a reading it still checks or
-        # flagged (accepted readings went through the hook above already).
-        self._carpass_send_description_if_due()
-        return outcome
+    def _carpass_after_result(self, client=None):
+        notes = super()._carpass_after_result(client)
+        # Car-Pass takes the description of an accepted reading and also of one it
+        # still checks or flagged.
+        if self._carpass_description_due():
+            self._carpass_send_description(client=client, notes=notes)
+        return notes
 
     def _carpass_description_due(self):
         self.ensure_one()
         return self.description_sendable and self.description_state == "not_sent"
 
-    def _carpass_send_description_if_due(self):
-        for registration in self:
-            if registration._carpass_description_due():
-                registration._carpass_send_description()
+    def _carpass_send_description(self, client=None, notes=None):
+        """Send the work description; returns (record, success, text). Never raises.
 
-    def _carpass_send_description(self):
-        """Send the work description; returns (record, success, text). Never raises."""
+        With ``notes`` (a list), the chatter note of a sent description is added
+        to it instead of being logged on its own (it joins the reading's note).
+        """
         self.ensure_one()
         if not self.description_sendable:
             return (
@@ -248,7 +243,7 @@ class CarpassRegistration(models.Model):
             self._carpass_description_failed(message, retryable=False)
             return self, False, message
         try:
-            client = self.company_id._carpass_client()
+            client = client or self.company_id._carpass_client()
         except UserError as error:
             self._carpass_description_failed(str(error), retryable=False)
             return self, False, str(error)
@@ -272,7 +267,8 @@ class CarpassRegistration(models.Model):
             self._carpass_description_failed(message, retryable=False)
             return self, False, message
         self._carpass_log_attempt("description", True, started, "accepted")
-        self.write(
+        # No tracking message: the note below says it was sent, and what.
+        self.with_context(tracking_disable=True).write(
             {
                 "description_state": "sent",
                 "description_message": False,
@@ -282,7 +278,13 @@ class CarpassRegistration(models.Model):
                 "description_next_retry_at": False,
             }
         )
-        self._carpass_post_description(description)
+        note = self._carpass_description_note(description)
+        if notes is None:
+            # A log note, like the reading's outcome: nobody to notify, a fraction
+            # of message_post's cost (docs/benchmarks.md).
+            self._message_log(body=note)
+        else:
+            notes.append(note)
         return self, True, _("work description sent")
 
     def _carpass_description_failed(self, message, retryable):
@@ -310,21 +312,18 @@ class CarpassRegistration(models.Model):
             )
         self.write(values)
 
-    def _carpass_post_description(self, description):
+    def _carpass_description_note(self, description):
         activities = ", ".join(self.description_activity_ids.mapped("display_name"))
         items = Markup("").join(
             Markup("<li>%s</li>") % line for line in description.lines
         )
-        body = Markup("%s<ul>%s</ul>") % (
+        return Markup("%s<ul>%s</ul>") % (
             _(
                 "Work description sent to Car-Pass. Activities: %(activities)s.",
                 activities=activities or "-",
             ),
             items,
         )
-        # A log note, like the reading's outcome: nobody to notify, a fraction of
-        # message_post's cost on the send path (docs/benchmarks.md).
-        self._message_log(body=body)
 
     # ------------------------------------------------------------
     # Cron

@@ -9,6 +9,7 @@ from odoo.exceptions import UserError, ValidationError
 
 from ..carpass import CarpassClient, CarpassError, SoftwareId
 from ..carpass.payloads import ENVIRONMENT_URLS
+from ..carpass.sessions import pooled_session
 from .carpass_messages import carpass_error_message
 
 CARPASS_LANGUAGES = [
@@ -227,10 +228,12 @@ class ResCompany(models.Model):
         """Client for this establishment; credentials are read with sudo, never returned."""
         self.ensure_one()
         self._carpass_check_configured()
+        base_url = self._carpass_base_url()
         return CarpassClient(
-            self._carpass_base_url(),
+            base_url,
             self.carpass_establishment_number,
             self.sudo().carpass_password,
+            session=pooled_session(base_url, self.carpass_establishment_number),
             software=SoftwareId(
                 builder=self.carpass_software_builder or "carpass_odoo contributors",
                 name=self.carpass_software_name or "carpass_odoo",

@@ -42,6 +42,10 @@ tours.add("carpass_end_repair_send", {
     steps: () => [
         ...endRepairSteps(),
         {
+            content: "The systray counter counts the report waiting in the wizard",
+            trigger: ".o_carpass_counter_badge.text-bg-danger:contains(1)",
+        },
+        {
             content: "Send to Car-Pass",
             trigger: `${wizard} .modal-footer button[name=action_send]`,
             run: "click",
@@ -57,6 +61,11 @@ tours.add("carpass_end_repair_send", {
         {
             content: "The repair shows the Car-Pass status",
             trigger: ".o_form_view .o_field_widget[name=carpass_state]:contains(Accepted)",
+        },
+        {
+            // No screen opened since the wizard: the counter followed the dialog.
+            content: "The systray counter no longer counts it",
+            trigger: ".o_carpass_counter_badge.text-bg-success:contains(0)",
         },
     ],
 });
@@ -140,25 +149,22 @@ tours.add("carpass_overview_correct_resend", {
             trigger: "body:not(:has(.modal))",
         },
         {
-            // The counter refreshes when an action opens (or every minute), not when a
-            // dialog closes: open the overview again, as a user would.
-            content: "Open the overview again",
-            trigger: ".o_menu_sections [data-menu-xmlid='carpass_odoo.menu_carpass_overview']",
-            run: "click",
-        },
-        {
-            content: "Nothing needs attention any more",
-            trigger: ".o_carpass_counter_badge.text-bg-success:contains(0)",
-        },
-        {
-            content: "The overview is empty",
+            content: "The overview, reloaded below the dialog, is empty",
             trigger: ".o_view_nocontent",
+        },
+        {
+            content: "Without opening another screen, nothing needs attention any more",
+            trigger: ".o_carpass_counter_badge.text-bg-success:contains(0)",
         },
     ],
 });
 
 tours.add("carpass_overview_confirm_correct", {
     steps: () => [
+        {
+            content: "The systray counter counts the round reading",
+            trigger: ".o_carpass_counter_badge.text-bg-danger:contains(1)",
+        },
         {
             content: "The overview lists the round reading Car-Pass flagged",
             trigger: ".o_list_view .o_data_row:has(.o_field_widget[name=state]:contains(Anomaly)) .o_data_cell[name=odometer]:contains(/50.?000/)",
@@ -189,6 +195,37 @@ tours.add("carpass_overview_confirm_correct", {
         {
             content: "The dialog is closed",
             trigger: "body:not(:has(.modal))",
+        },
+        {
+            content: "The systray counter follows: nothing needs attention",
+            trigger: ".o_carpass_counter_badge.text-bg-success:contains(0)",
+        },
+    ],
+});
+
+tours.add("carpass_registration_back_to_draft", {
+    steps: () => [
+        {
+            content: "A skipped registration needs no attention",
+            trigger: ".o_form_view .o_field_widget[name=state] .o_arrow_button_current[data-value=skipped]",
+        },
+        {
+            content: "The systray counter is at zero",
+            trigger: ".o_carpass_counter_badge.text-bg-success:contains(0)",
+        },
+        {
+            content: "Put it back to Not Sent after all",
+            trigger: ".o_form_view .o_statusbar_buttons button[name=action_reset_to_draft]",
+            run: "click",
+        },
+        {
+            content: "The form shows it waiting",
+            trigger: ".o_form_view .o_field_widget[name=state] .o_arrow_button_current[data-value=draft]",
+        },
+        {
+            // The button only reloaded the form: no screen or dialog opened.
+            content: "The systray counter counts it at once",
+            trigger: ".o_carpass_counter_badge.text-bg-danger:contains(1)",
         },
     ],
 });
