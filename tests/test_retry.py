@@ -9,7 +9,9 @@ from odoo import SUPERUSER_ID, api, fields
 from odoo.sql_db import db_connect
 from odoo.tests import tagged
 
-from odoo.addons.carpass_odoo.models import carpass_registration as registration_module
+from odoo.addons.carpass_odoo.models import (
+    carpass_registration_sending as sending_module,
+)
 
 from .common import GARAGE_A, CarpassCase, CommittedQueueCase
 
@@ -276,7 +278,7 @@ class TestRetryConcurrentWorkers(CommittedQueueCase):
                 ]
 
         # Production commits after each registration; the test run would not.
-        with patch.object(registration_module, "in_test_mode", return_value=False):
+        with patch.object(sending_module, "in_test_mode", return_value=False):
             processed = self.run_concurrently(retry_cron_worker, self.WORKERS)
         self.simulator.admin.clear_faults()
 

@@ -21,7 +21,11 @@ from odoo.exceptions import UserError
 from ..carpass.exceptions import CarpassError, CarpassTransientError
 from ..carpass.payloads import WorkDescription
 from .carpass_messages import carpass_error_message
-from .carpass_registration import RETRY_BASE_MINUTES, RETRY_MAX_MINUTES, in_test_mode
+from .carpass_registration_constants import (
+    RETRY_BASE_MINUTES,
+    RETRY_MAX_MINUTES,
+    in_test_mode,
+)
 
 # States of a registration whose observation Car-Pass holds and describes.
 DESCRIBABLE_STATES = ("ongoing", "waiting", "anomaly", "accepted", "confirmed")

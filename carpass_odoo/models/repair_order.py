@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
-from .carpass_registration import STATES
+from .carpass_registration_constants import STATES
 
 
 class RepairOrder(models.Model):

@@ -7,7 +7,7 @@ from odoo.exceptions import UserError
 
 from ..carpass import checks
 from ..models.carpass_messages import finding_message
-from ..models.carpass_registration import MAX_READING, SKIP_REASONS
+from ..models.carpass_registration_constants import MAX_READING, SKIP_REASONS
 
 SEVERITY_CLASSES = {
     checks.Severity.BLOCKING: "text-bg-danger",
