@@ -9,12 +9,15 @@ it must not grow with the history. Registrations are inserted with one
 ``INSERT ... SELECT generate_series`` (1 in 100 in state "error"), the table is
 vacuumed and analysed as autovacuum would, and the counter is timed as a
 Car-Pass user (record rules included): median of ``--calls`` calls per run.
-Judged by t(1M)/t(10k) (target <= 2). For comparison the same is measured with
-the partial index of the model's ``init()`` dropped (only the plain
-``needs_attention`` index left), and with 1M registrations of which only 100 need
-attention (as many as at 10k): the history alone, without more rows to count.
+Judged by t(1M)/t(10k) (target <= 2) of the counter as shipped, which stops at
+ATTENTION_COUNT_CAP (1,000; the systray shows "999+"). For comparison the exact
+count (no cap) is measured too, with and without the partial index of the model's
+``init()`` (only the plain ``needs_attention`` index left), and with 1M
+registrations of which only 100 need attention (as many as at 10k): the history
+alone, without more rows to count.
 """
 
+import contextlib
 import sys
 
 from bench import odoo_env
@@ -91,12 +94,27 @@ def main(argv=None):
             existing = env.cr.fetchone()[0]
             ids = (company.id, vehicle.id, user.id)
 
+        from odoo.addons.carpass_odoo.models import (
+            carpass_registration as registration_module,
+        )
+
+        cap = registration_module.ATTENTION_COUNT_CAP
+
         def count_as_user(env):
             Registration = env["carpass.registration"].with_user(ids[2])
             return Registration.with_company(ids[0]).carpass_attention_count()
 
-        def measure(label, expected, index_kept=True):
-            with odoo_env.environment(registry) as env:
+        @contextlib.contextmanager
+        def uncapped(exact):
+            registration_module.ATTENTION_COUNT_CAP = None if exact else cap
+            try:
+                yield
+            finally:
+                registration_module.ATTENTION_COUNT_CAP = cap
+
+        def measure(label, needing, index_kept=True, exact=False):
+            expected = needing if exact else min(needing, cap)
+            with odoo_env.environment(registry) as env, uncapped(exact):
                 if not index_kept:
                     env.cr.execute(f"DROP INDEX {ATTENTION_INDEX}")
                 found = count_as_user(env)
@@ -118,8 +136,10 @@ def main(argv=None):
                 )
                 if not index_kept:
                     env.cr.rollback()  # keep the index for what follows
+            counter = "exact count" if exact else f"count up to {cap:,}"
             print(
-                f"   {label}, partial index {'kept   ' if index_kept else 'dropped'}: "
+                f"   {label}, {counter}, partial index "
+                f"{'kept   ' if index_kept else 'dropped'}: "
                 f"{median / args.calls * 1000:.3f} ms per count "
                 f"({plan.strip().removeprefix('->').strip()})"
             )
@@ -131,11 +151,11 @@ def main(argv=None):
                 _insert_registrations(env.cr, ids[0], ids[1], inserted + 1, size)
                 inserted = size
             _vacuum(registry)
+            label = f"{size:,} registrations, {size // 100:,} needing attention"
+            timings[size, "shipped"] = measure(label, size // 100)
             for index_kept in (True, False):
                 timings[size, index_kept] = measure(
-                    f"{size:,} registrations, {size // 100:,} needing attention",
-                    size // 100,
-                    index_kept,
+                    label, size // 100, index_kept, exact=True
                 )
         # The same history with only as many needing attention as at 10k: what
         # grows above is the number of rows to count, not the history.
@@ -151,19 +171,25 @@ def main(argv=None):
         timings["fixed", True] = measure(
             f"{SIZES[1]:,} registrations, {SIZES[0] // 100:,} needing attention",
             SIZES[0] // 100,
+            exact=True,
         )
 
     print(f"   ({existing} registrations were in the template database)")
-    ratio = timings[SIZES[1], True] / timings[SIZES[0], True]
+    ratio = timings[SIZES[1], "shipped"] / timings[SIZES[0], "shipped"]
+    exact = timings[SIZES[1], True] / timings[SIZES[0], True]
     without = timings[SIZES[1], False] / timings[SIZES[0], False]
     fixed = timings["fixed", True] / timings[SIZES[0], True]
-    print(f"   ratio without the partial index: {without:.2f}")
+    print(f"   ratio of the exact count: {exact:.2f}")
+    print(f"   ratio of the exact count without the partial index: {without:.2f}")
     print(
         "   ratio with the same number needing attention "
         f"(100 among 1M vs among 10k): {fixed:.2f}"
     )
     odoo_env.print_verdict(
-        "ratio t(1M)/t(10k)", ratio, f"<= {TARGET_RATIO:g}", ratio <= TARGET_RATIO
+        "ratio t(1M)/t(10k) of the counter",
+        ratio,
+        f"<= {TARGET_RATIO:g}",
+        ratio <= TARGET_RATIO,
     )
     return ratio <= TARGET_RATIO
 

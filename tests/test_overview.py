@@ -3,11 +3,14 @@
 """The Car-Pass overview: filters, grouping, counter and list actions."""
 
 from datetime import timedelta
+from unittest.mock import patch
 
 from lxml import etree
 
 from odoo.tests import tagged
 from odoo.tools.safe_eval import safe_eval
+
+from odoo.addons.carpass_odoo.models import carpass_registration as registration_module
 
 from .common import CarpassCase
 
@@ -178,6 +181,15 @@ class TestOverview(CarpassCase):
         first_b.write({"state": "skipped", "skip_reason": "foreign"})
         self.assertEqual(count(self.company_b), base["b"])
         self.assertEqual(count(both), base["both"])
+
+    def test_counter_stops_counting_at_its_cap(self):
+        """Beyond the cap the systray shows "999+"; the overview has the number."""
+        model = self.Registration.with_context(allowed_company_ids=self.company_a.ids)
+        for odometer in (41000, 42000, 43000):
+            self.make_registration(odometer=odometer)
+        self.assertGreaterEqual(model.carpass_attention_count(), 3)
+        with patch.object(registration_module, "ATTENTION_COUNT_CAP", 2):
+            self.assertEqual(model.carpass_attention_count(), 2)
 
     def test_counter_is_zero_without_car_pass_rights(self):
         self.make_registration()

@@ -34,7 +34,7 @@ from decimal import Decimal
 from enum import Enum
 from itertools import islice
 
-from . import trend
+from . import trend, units
 
 
 class Severity(str, Enum):
@@ -386,7 +386,9 @@ def _date_findings(reading_date, today):
 # History --------------------------------------------------------------------------
 
 
-def _history_findings(reading, reading_date, history, odometer_work, date_flagged):
+def _history_findings(
+    reading, reading_date, history, odometer_work, date_flagged, odometer_unit
+):
     """Findings against the previous readings (history newest first, non-empty)."""
     previous = history[0]
     previous_params = {
@@ -457,15 +459,23 @@ def _history_findings(reading, reading_date, history, odometer_work, date_flagge
             history,
             already_flagged=bool(findings),
             date_flagged=date_flagged or days_before_previous,
+            odometer_unit=odometer_unit,
         )
     )
     return findings
 
 
-def _trend_findings(reading, reading_date, history, already_flagged, date_flagged):
+def _trend_findings(
+    reading, reading_date, history, already_flagged, date_flagged, odometer_unit
+):
     expectation = trend.expect(history, reading_date)
     # With a doubtful date the expected reading is doubtful too: no "did you mean".
-    likely = None if date_flagged else trend.likely_intended(expectation, reading)
+    if date_flagged:
+        likely = None
+    elif odometer_unit == units.MILES:
+        likely = _likely_on_miles_dashboard(expectation, reading)
+    else:
+        likely = trend.likely_intended(expectation, reading)
     if likely:
         slip, suggestion = likely
         code = _LIKELY_SLIP_CODES[slip]
@@ -526,6 +536,42 @@ def _trend_findings(reading, reading_date, history, already_flagged, date_flagge
     ]
 
 
+@dataclass(frozen=True)
+class _MilesDashboard:
+    """An Expectation seen from a miles dashboard, for trend.likely_intended.
+
+    Readings in and out are whole miles; they are judged in km against the trend.
+    """
+
+    expectation: trend.Expectation
+
+    @property
+    def km_per_day(self):
+        return self.expectation.km_per_day
+
+    def is_plausible(self, miles):
+        return self.expectation.is_plausible(units.to_km(miles, units.MILES))
+
+    def deviation(self, miles):
+        return self.expectation.deviation(units.to_km(miles, units.MILES))
+
+
+def _likely_on_miles_dashboard(expectation, reading):
+    """trend.likely_intended for a reading converted from miles, in km.
+
+    A slip of the hand is made on the digits typed, so it is undone on the miles (the
+    km convert back exactly, see units.py) and the intended reading returned in km.
+    """
+    typed = units.from_km(reading, units.MILES)
+    likely = trend.likely_intended(_MilesDashboard(expectation), typed)
+    if not likely or likely[0] == trend.MILES:
+        # Miles already converted to km: converting once more fixes nothing, the
+        # reading is just implausible (said by the trend findings).
+        return None
+    slip, miles = likely
+    return slip, units.to_km(miles, units.MILES)
+
+
 # Public entry points --------------------------------------------------------------
 
 
@@ -536,12 +582,15 @@ def check_reading(
     today: date,
     history: Sequence[PastReading],
     odometer_work: bool = False,
+    odometer_unit: str = units.KILOMETERS,
 ) -> list[Finding]:
     """Findings on a reading as typed, against the vehicle's earlier readings.
 
     `reading` may be anything a user can type: it never raises, a value that is not
     a usable number of km gives a blocking finding. `history` is newest first; only
-    its first HISTORY_WINDOW readings are looked at.
+    its first HISTORY_WINDOW readings are looked at. Both are in km, whatever the
+    dashboard counts (units.to_km); `odometer_unit` is the dashboard's unit, so that
+    a reading converted from miles is not taken for miles typed as km.
     """
     today = _as_date(today)
     if today is None:
@@ -564,7 +613,12 @@ def check_reading(
     if recent and checked_date is not None:
         findings.extend(
             _history_findings(
-                kilometres, checked_date, recent, odometer_work, date_flagged
+                kilometres,
+                checked_date,
+                recent,
+                odometer_work,
+                date_flagged,
+                odometer_unit,
             )
         )
     return _sorted(findings)
@@ -578,6 +632,7 @@ def check_observation(
     today: date,
     history: Sequence[PastReading],
     odometer_work: bool = False,
+    odometer_unit: str = units.KILOMETERS,
 ) -> list[Finding]:
     """check_vin and check_reading together: blocking, then warnings, then info."""
     return _sorted(
@@ -588,5 +643,6 @@ def check_observation(
             today=today,
             history=history,
             odometer_work=odometer_work,
+            odometer_unit=odometer_unit,
         )
     )

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
 
+from .units import MILES_TO_KM
+
 # The usual daily distance is taken over the last two years of history: long enough
 # to average out holidays, short enough to follow a new owner.
 TREND_LOOKBACK_DAYS = 730
@@ -46,7 +48,6 @@ NEW_VEHICLE_MAX_READING = 1_000
 NEW_VEHICLE_LOW_FACTOR = 3.0
 NEW_VEHICLE_HIGH_FACTOR = 5.0
 
-MILES_TO_KM = 1.609344
 
 EXTRA_DIGIT = "extra_digit"
 MISSING_DIGIT = "missing_digit"

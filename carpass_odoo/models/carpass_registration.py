@@ -6,9 +6,10 @@ import uuid
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..carpass import checks
+from ..carpass import checks, units
 from .carpass_messages import finding_message
 from .carpass_registration_constants import (
+    ATTENTION_COUNT_CAP,
     ATTENTION_STATES,
     MAX_READING,
     MIN_READING_DATE,
@@ -52,7 +53,18 @@ class CarpassRegistration(models.Model):
     )
     license_plate = fields.Char(related="vehicle_id.license_plate")
     vin = fields.Char(string="VIN", tracking=True)
-    odometer = fields.Integer(string="Odometer Reading", required=True, tracking=True)
+    odometer = fields.Integer(
+        string="Odometer Reading",
+        required=True,
+        tracking=True,
+        help="In kilometres, as sent to Car-Pass. For a vehicle whose odometer counts "
+        "miles, the dashboard reading converted to km.",
+    )
+    odometer_unit = fields.Selection(related="vehicle_id.odometer_unit")
+    dashboard_reading = fields.Integer(
+        compute="_compute_dashboard_reading",
+        help="The reading as the vehicle's dashboard shows it, in its odometer unit.",
+    )
     reading_date = fields.Date(
         required=True,
         default=fields.Date.context_today,
@@ -156,6 +168,13 @@ class CarpassRegistration(models.Model):
         for registration in self:
             registration.needs_attention = registration.state in ATTENTION_STATES
 
+    @api.depends("odometer", "odometer_unit")
+    def _compute_dashboard_reading(self):
+        for registration in self:
+            registration.dashboard_reading = units.from_km(
+                registration.odometer, registration.odometer_unit
+            )
+
     @api.depends("issue_ids.resolved")
     def _compute_open_issue_count(self):
         for registration in self:
@@ -242,11 +261,14 @@ class CarpassRegistration(models.Model):
     # ------------------------------------------------------------
 
     def _sync_odometer_log(self):
-        """Mirror the reading in Fleet's odometer log, bypassing its 'no lower value' rule."""
+        """Mirror the reading in Fleet's odometer log, bypassing its 'no lower value' rule.
+
+        The log is in the vehicle's unit (Fleet shows it so): miles for a miles vehicle.
+        """
         Odometer = self.env["fleet.vehicle.odometer"].sudo()
         for registration in self.filtered(lambda r: r.state != "skipped"):
             values = {
-                "value": registration.odometer,
+                "value": registration.dashboard_reading,
                 "date": registration.reading_date,
                 "carpass_odometer_work": registration.odometer_work,
             }
@@ -259,7 +281,10 @@ class CarpassRegistration(models.Model):
 
     @api.model
     def _carpass_history(self, vehicle, exclude_log=None):
-        """Earlier readings of the vehicle, newest first, as the checks expect them."""
+        """Earlier readings of the vehicle, newest first, as the checks expect them.
+
+        Fleet logs them in the vehicle's unit; the checks compare kilometres.
+        """
         domain = [("vehicle_id", "=", vehicle.id)]
         if exclude_log:
             domain.append(("id", "!=", exclude_log.id))
@@ -276,7 +301,7 @@ class CarpassRegistration(models.Model):
         return [
             checks.PastReading(
                 reading_date=log.date,
-                reading=int(log.value),
+                reading=int(units.to_km(log.value, vehicle.odometer_unit)),
                 odometer_work=log.carpass_odometer_work,
             )
             for log in logs
@@ -292,6 +317,7 @@ class CarpassRegistration(models.Model):
             today=fields.Date.context_today(self),
             history=self._carpass_history(self.vehicle_id, self.odometer_log_id),
             odometer_work=self.odometer_work,
+            odometer_unit=self.odometer_unit,
         )
 
     def _set_local_issues(self, findings):
@@ -449,14 +475,18 @@ class CarpassRegistration(models.Model):
 
     @api.model
     def carpass_attention_count(self):
-        """The systray counter: registrations needing attention in the active companies."""
+        """The systray counter: registrations needing attention in the active companies.
+
+        Counts up to ATTENTION_COUNT_CAP (the systray then shows "999+").
+        """
         if not self.env.user.has_group("carpass_odoo.group_carpass_user"):
             return 0
         return self.search_count(
             [
                 ("needs_attention", "=", True),
                 ("company_id", "in", self.env.companies.ids),
-            ]
+            ],
+            limit=ATTENTION_COUNT_CAP,
         )
 
     # ------------------------------------------------------------

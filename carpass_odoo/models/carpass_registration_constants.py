@@ -63,3 +63,9 @@ SKIP_REASONS = [
 
 def in_test_mode():
     return tools.config["test_enable"] or odoo_module.current_test
+
+
+# The systray counts at most this many registrations needing attention and shows
+# "999+" beyond: the exact number is in the overview, and the count, which runs on
+# every page load, stays bounded however large a backlog grows.
+ATTENTION_COUNT_CAP = 1000

@@ -355,7 +355,7 @@ class CarpassRegistration(models.Model):
             order="description_next_retry_at asc, id asc",
         )
         outcomes = []
-        for registration in registrations:
+        for registration in registrations._carpass_one_by_one():
             # One row at a time: each commit below releases every lock taken so far.
             if not registration._carpass_try_lock():
                 continue

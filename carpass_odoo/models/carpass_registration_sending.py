@@ -40,6 +40,16 @@ class CarpassRegistrationSending(models.AbstractModel):
     _name = "carpass.registration.sending"
     _description = "Car-Pass Registration Sending"
 
+    def _carpass_one_by_one(self):
+        """The registrations one at a time, each prefetching only itself.
+
+        The loops that use this commit after each registration, and a commit empties
+        the cache: prefetching the whole batch would read every remaining row again
+        after each commit.
+        """
+        for registration in self:
+            yield registration.with_prefetch()
+
     def _carpass_try_lock(self, condition=None, params=()):
         """Lock this row until the transaction ends; False when another worker has it.
 
@@ -81,7 +91,7 @@ class CarpassRegistrationSending(models.AbstractModel):
         """
         outcomes = []
         self.check_access("write")
-        for registration in self:
+        for registration in self._carpass_one_by_one():
             if not registration._carpass_try_lock():
                 outcomes.append(
                     (registration, False, _("being sent by another process, try again"))
@@ -435,7 +445,7 @@ class CarpassRegistrationSending(models.AbstractModel):
             order="write_date asc",
         )
         pending = ", ".join(f"'{state}'" for state in PENDING_STATES)
-        for registration in registrations:
+        for registration in registrations._carpass_one_by_one():
             if not registration._carpass_try_lock(f"state IN ({pending})"):
                 continue
             registration._carpass_refresh_one()
@@ -453,7 +463,7 @@ class CarpassRegistrationSending(models.AbstractModel):
         """
         registrations, due_params = self._carpass_retry_queue(limit)
         outcomes = []
-        for registration in registrations:
+        for registration in registrations._carpass_one_by_one():
             if not registration._carpass_try_lock(RETRY_DUE_SQL, due_params):
                 continue
             if registration.state == "sending":

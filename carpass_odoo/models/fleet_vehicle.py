@@ -9,6 +9,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
 
+from ..carpass import units
+
 # Car-Pass documents are valid two months (the paper Car-Pass; carpass-api.md §7)
 # when Car-Pass does not say otherwise.
 HISTORY_DEFAULT_VALIDITY = relativedelta(months=2)
@@ -263,15 +265,19 @@ class FleetVehicle(models.Model):
         return attachment
 
     def _carpass_log_history_reading(self, reading, reading_date):
-        """Add the reading to Fleet's odometer log unless an as recent one is there."""
+        """Add the reading (km) to Fleet's odometer log unless an as recent one is there.
+
+        Fleet's log is in the vehicle's unit: miles for a miles vehicle.
+        """
         self.ensure_one()
+        value = units.from_km(reading, self.odometer_unit)
         latest = self.env["fleet.vehicle.odometer"].search(
             [("vehicle_id", "=", self.id)], order="date desc, id desc", limit=1
         )
         if latest and (
-            latest.date and latest.date > reading_date or latest.value >= reading
+            latest.date and latest.date > reading_date or latest.value >= value
         ):
             return latest.browse()
         return self.env["fleet.vehicle.odometer"].create(
-            {"vehicle_id": self.id, "date": reading_date, "value": reading}
+            {"vehicle_id": self.id, "date": reading_date, "value": value}
         )

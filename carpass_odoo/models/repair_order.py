@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
+from ..carpass import units
 from .carpass_registration_constants import STATES
 
 
@@ -21,7 +22,19 @@ class RepairOrder(models.Model):
         help="Chassis number of the vehicle; filled in on the vehicle.",
     )
     carpass_odometer = fields.Integer(
-        string="Odometer Reading", tracking=True, copy=False
+        string="Odometer Reading",
+        tracking=True,
+        copy=False,
+        help="As the dashboard shows it, in the vehicle's odometer unit (km or miles). "
+        "Car-Pass receives it in km.",
+    )
+    carpass_odometer_unit = fields.Selection(
+        related="carpass_vehicle_id.odometer_unit", string="Odometer Unit"
+    )
+    carpass_odometer_km = fields.Integer(
+        compute="_compute_carpass_odometer_km",
+        string="Sent to Car-Pass",
+        help="The reading converted to km, as Car-Pass records it.",
     )
     carpass_odometer_date = fields.Date(
         string="Reading Date", copy=False, help="Defaults to the day the repair ends."
@@ -42,6 +55,13 @@ class RepairOrder(models.Model):
     carpass_state = fields.Selection(
         STATES, compute="_compute_carpass_registration_id", string="Car-Pass Status"
     )
+
+    @api.depends("carpass_odometer", "carpass_odometer_unit")
+    def _compute_carpass_odometer_km(self):
+        for repair in self:
+            repair.carpass_odometer_km = units.to_km(
+                repair.carpass_odometer, repair.carpass_odometer_unit
+            )
 
     @api.depends("carpass_registration_ids.state")
     def _compute_carpass_registration_id(self):
@@ -94,7 +114,7 @@ class RepairOrder(models.Model):
                     "repair_id": repair.id,
                     "vehicle_id": repair.carpass_vehicle_id.id,
                     "vin": repair.carpass_vin or "",
-                    "odometer": repair.carpass_odometer,
+                    "odometer": repair.carpass_odometer_km,
                     "reading_date": repair.carpass_odometer_date
                     or fields.Date.context_today(repair),
                     "odometer_work": repair.carpass_odometer_work,

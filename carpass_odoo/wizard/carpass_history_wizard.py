@@ -5,7 +5,7 @@ from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..carpass import checks
+from ..carpass import checks, units
 from ..carpass.exceptions import (
     CarpassError,
     CarpassNotFoundError,
@@ -92,8 +92,11 @@ class CarpassHistoryWizard(models.TransientModel):
             wizard.vin = checks.normalize_vin(vehicle.vin_sn)
             wizard.last_reading = history[0].reading if history else 0
             wizard.last_reading_date = history[0].reading_date if history else False
-            # Fleet's "Last Odometer" is its highest reading, also without a date.
-            wizard.odometer = wizard.last_reading or int(vehicle.odometer)
+            # Fleet's "Last Odometer" is its highest reading, also without a date,
+            # in the vehicle's unit; Car-Pass takes km.
+            wizard.odometer = wizard.last_reading or units.to_km(
+                int(vehicle.odometer), vehicle.odometer_unit
+            )
 
     @api.depends("company_id")
     def _compute_language(self):

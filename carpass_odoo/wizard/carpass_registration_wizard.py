@@ -5,7 +5,7 @@ from markupsafe import Markup, escape
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..carpass import checks
+from ..carpass import checks, units
 from ..models.carpass_messages import finding_message
 from ..models.carpass_registration_constants import MAX_READING, SKIP_REASONS
 
@@ -30,11 +30,18 @@ class CarpassRegistrationWizard(models.TransientModel):
     vin = fields.Char(
         string="VIN", compute="_compute_from_registration", store=True, readonly=False
     )
+    odometer_unit = fields.Selection(related="registration_id.vehicle_id.odometer_unit")
     odometer = fields.Integer(
         string="Odometer Reading",
         compute="_compute_from_registration",
         store=True,
         readonly=False,
+        help="As the dashboard shows it, in the vehicle's odometer unit (km or miles).",
+    )
+    odometer_km = fields.Integer(
+        string="Sent to Car-Pass",
+        compute="_compute_odometer_km",
+        help="Car-Pass records kilometres: the reading converted to km.",
     )
     reading_date = fields.Date(
         compute="_compute_from_registration", store=True, readonly=False
@@ -70,13 +77,22 @@ class CarpassRegistrationWizard(models.TransientModel):
         for wizard in self:
             registration = wizard.registration_id
             wizard.vin = registration.vin or registration.vehicle_id.vin_sn or ""
-            wizard.odometer = registration.odometer
+            # The registration holds the km sent to Car-Pass; the mechanic sees the
+            # dashboard (whole miles survive the round trip, see carpass/units.py).
+            wizard.odometer = units.from_km(
+                registration.odometer, registration.vehicle_id.odometer_unit
+            )
             wizard.reading_date = (
                 registration.reading_date or fields.Date.context_today(wizard)
             )
             wizard.odometer_work = registration.odometer_work
 
-    @api.depends("vin", "odometer", "reading_date", "odometer_work")
+    @api.depends("odometer", "odometer_unit")
+    def _compute_odometer_km(self):
+        for wizard in self:
+            wizard.odometer_km = units.to_km(wizard.odometer, wizard.odometer_unit)
+
+    @api.depends("vin", "odometer", "odometer_unit", "reading_date", "odometer_work")
     def _compute_findings(self):
         for wizard in self:
             findings = wizard._findings()
@@ -84,9 +100,11 @@ class CarpassRegistrationWizard(models.TransientModel):
             codes = {finding.code for finding in findings}
             wizard.is_late = checks.DATE_LATE in codes
             wizard.vin_short = checks.VIN_LENGTH in codes
-            wizard.suggestion = next(
+            suggestion = next(
                 (finding.suggestion for finding in findings if finding.suggestion), 0
             )
+            # Checks work in km; the suggestion replaces what the mechanic typed.
+            wizard.suggestion = units.from_km(suggestion, wizard.odometer_unit)
             wizard.findings_html = wizard._findings_html(findings)
 
     def _findings(self):
@@ -96,13 +114,14 @@ class CarpassRegistrationWizard(models.TransientModel):
             return []
         return checks.check_observation(
             vin=self.vin or "",
-            reading=self.odometer,
+            reading=self.odometer_km,
             reading_date=self.reading_date or fields.Date.context_today(self),
             today=fields.Date.context_today(self),
             history=registration._carpass_history(
                 registration.vehicle_id, registration.odometer_log_id
             ),
             odometer_work=self.odometer_work,
+            odometer_unit=self.odometer_unit,
         )
 
     def _findings_html(self, findings):
@@ -187,7 +206,7 @@ class CarpassRegistrationWizard(models.TransientModel):
     def _save_to_registration(self, check=True):
         if not self.reading_date:
             raise UserError(_("Fill in the date of the reading."))
-        if self.odometer < 0 or self.odometer > MAX_READING:
+        if self.odometer < 0 or self.odometer_km > MAX_READING:
             raise UserError(
                 _(
                     "%(reading)s is not a possible odometer reading (at most %(max)s km).",
@@ -202,7 +221,7 @@ class CarpassRegistrationWizard(models.TransientModel):
         registration = self.registration_id
         values = {
             "vin": vin,
-            "odometer": self.odometer,
+            "odometer": self.odometer_km,
             "reading_date": self.reading_date,
             "odometer_work": self.odometer_work,
         }

@@ -11,6 +11,9 @@ import {useDebounced} from "@web/core/utils/timing";
 import {user} from "@web/core/user";
 
 const REFRESH_MS = 60000;
+// The server stops counting here (ATTENTION_COUNT_CAP in
+// models/carpass_registration_constants.py).
+const COUNT_CAP = 1000;
 // A wizard button saves the wizard, runs, then closes the dialog and reloads the view
 // below: one count once the clicks settle, not one per call.
 const DEBOUNCE_MS = 300;
@@ -70,6 +73,10 @@ export class CarpassCounter extends Component {
                 this.scheduleRefresh();
             }
         });
+    }
+
+    get countLabel() {
+        return this.state.count >= COUNT_CAP ? `${COUNT_CAP - 1}+` : String(this.state.count);
     }
 
     async refresh() {
