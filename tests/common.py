@@ -112,6 +112,22 @@ class CarpassCase(TransactionCase):
             self.simulator.admin.add_vehicle(vehicle.vin_sn, readings=list(readings))
         return vehicle
 
+    def make_registration(
+        self, odometer=45123, company=None, vehicle=None, readings=(), **values
+    ):
+        """A registration of today, not sent, for ``vehicle`` or a new one."""
+        vehicle = vehicle or self.make_vehicle(company=company, readings=readings)
+        return self.env["carpass.registration"].create(
+            {
+                "company_id": (company or self.company_a).id,
+                "vehicle_id": vehicle.id,
+                "vin": vehicle.vin_sn,
+                "odometer": odometer,
+                "reading_date": self.today(),
+                **values,
+            }
+        )
+
     def make_repair(self, vehicle, odometer=0, company=None, state="under_repair"):
         company = company or vehicle.company_id or self.company_a
         repair = (

@@ -39,15 +39,7 @@ class TestCorrectionForm(CarpassCase):
     def make_failed_registration(self):
         """Reported 45000 by mistake; two corrections flagged again."""
         vehicle = self.make_vehicle(license_plate="1-XYZ-987")
-        registration = self.env["carpass.registration"].create(
-            {
-                "company_id": self.company_a.id,
-                "vehicle_id": vehicle.id,
-                "vin": vehicle.vin_sn,
-                "odometer": 45000,
-                "reading_date": self.today(),
-            }
-        )
+        registration = self.make_registration(odometer=45000, vehicle=vehicle)
         registration.action_send()
         for odometer in (54000, 55000):
             registration.odometer = odometer
@@ -162,16 +154,7 @@ class TestCorrectionForm(CarpassCase):
         )
 
     def test_printable_from_any_registration(self):
-        vehicle = self.make_vehicle()
-        draft = self.env["carpass.registration"].create(
-            {
-                "company_id": self.company_a.id,
-                "vehicle_id": vehicle.id,
-                "vin": vehicle.vin_sn,
-                "odometer": 12345,
-                "reading_date": self.today(),
-            }
-        )
+        draft = self.make_registration(odometer=12345)
         self.assertFalse(draft.correction_form_suggested)
         action = draft.with_user(self.user_a).action_print_correction_form()
         self.assertEqual(action["type"], "ir.actions.report")
@@ -179,6 +162,6 @@ class TestCorrectionForm(CarpassCase):
             action["report_name"], "carpass_odoo.report_carpass_correction_form"
         )
         text = self.pdf_text(self.render_pdf(draft))
-        self.assertIn(vehicle.vin_sn, text)
+        self.assertIn(draft.vin, text)
         self.assertIn("12345", text)
         self.assertEqual(len(self.attachments(draft)), 1)

@@ -18,24 +18,27 @@ class TestCorrections(CarpassCase):
         super().setUp()
         self.Registration = self.env["carpass.registration"]
 
-    def make_registration(self, odometer=45123, readings=(), company=None):
-        vehicle = self.make_vehicle(company=company, readings=readings)
-        return self.Registration.create(
-            {
-                "company_id": (company or self.company_a).id,
-                "vehicle_id": vehicle.id,
-                "vin": vehicle.vin_sn,
-                "odometer": odometer,
-                "reading_date": self.today(),
-            }
-        )
-
     def make_anomaly(self, odometer=45000, **values):
         """Sent and flagged by Car-Pass (a multiple of 1000 is a rounded reading)."""
         registration = self.make_registration(odometer=odometer, **values)
         registration.action_send()
         self.assertEqual(registration.state, "anomaly", registration.error_message)
         return registration
+
+    def manual_correction_wizard(self, registration, reason):
+        """A manager's request to correct the reading to 50321 today."""
+        return (
+            self.env["carpass.manual.correction.wizard"]
+            .with_user(self.manager_a)
+            .create(
+                {
+                    "registration_id": registration.id,
+                    "odometer": 50321,
+                    "reading_date": self.today(),
+                    "reason": reason,
+                }
+            )
+        )
 
     def make_lower_anomaly(self):
         """Flagged as lower than the previous reading: Car-Pass refuses a confirm."""
@@ -236,18 +239,7 @@ class TestCorrections(CarpassCase):
 
     def test_manual_correction_needs_a_reason(self):
         registration = self.make_lower_anomaly()
-        wizard = (
-            self.env["carpass.manual.correction.wizard"]
-            .with_user(self.manager_a)
-            .create(
-                {
-                    "registration_id": registration.id,
-                    "odometer": 50321,
-                    "reading_date": self.today(),
-                    "reason": "  ",
-                }
-            )
-        )
+        wizard = self.manual_correction_wizard(registration, reason="  ")
         with self.assertRaises(UserError):
             wizard.action_request()
         self.assertEqual(self.stored(registration)["status"], "ACTION_REQUIRED")
@@ -294,18 +286,7 @@ class TestCorrections(CarpassCase):
     def test_refused_manual_correction_offers_the_form(self):
         self.simulator.admin.settings(review_outcome="rejected")
         registration = self.make_lower_anomaly()
-        wizard = (
-            self.env["carpass.manual.correction.wizard"]
-            .with_user(self.manager_a)
-            .create(
-                {
-                    "registration_id": registration.id,
-                    "odometer": 50321,
-                    "reading_date": self.today(),
-                    "reason": "Digits swapped",
-                }
-            )
-        )
+        wizard = self.manual_correction_wizard(registration, reason="Digits swapped")
         wizard.action_request()
         self.Registration._cron_carpass_refresh_status()
         self.Registration._cron_carpass_refresh_status()

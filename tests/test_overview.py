@@ -21,19 +21,6 @@ class TestOverview(CarpassCase):
         super().setUp()
         self.Registration = self.env["carpass.registration"]
 
-    def make_registration(self, odometer=45123, company=None, vehicle=None, **values):
-        vehicle = vehicle or self.make_vehicle(company=company)
-        return self.Registration.create(
-            {
-                "company_id": (company or self.company_a).id,
-                "vehicle_id": vehicle.id,
-                "vin": vehicle.vin_sn,
-                "odometer": odometer,
-                "reading_date": self.today(),
-                **values,
-            }
-        )
-
     def search_filters(self):
         arch = self.Registration.get_views([(False, "search")])["views"]["search"][
             "arch"

@@ -27,19 +27,6 @@ class TestRetry(CarpassCase):
         self.addCleanup(self.simulator.admin.settings, timeout_seconds=5.0)
         self.Registration = self.env["carpass.registration"]
 
-    def make_registration(self, odometer=45123, company=None, **values):
-        vehicle = self.make_vehicle(company=company)
-        return self.Registration.create(
-            {
-                "company_id": (company or self.company_a).id,
-                "vehicle_id": vehicle.id,
-                "vin": vehicle.vin_sn,
-                "odometer": odometer,
-                "reading_date": self.today(),
-                **values,
-            }
-        )
-
     def requests(self, route=POST_OBSERVATION):
         return self.simulator.admin.stats()["requests"].get(route, 0)
 

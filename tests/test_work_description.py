@@ -454,21 +454,13 @@ class TestWorkDescription(CarpassCase):
 
     def test_registration_without_repair_uses_the_default(self):
         self.company_a.carpass_default_activity_id = self.maintenance
-        vehicle = self.make_vehicle()
-        registration = self.env["carpass.registration"].create(
-            {
-                "company_id": self.company_a.id,
-                "vehicle_id": vehicle.id,
-                "vin": vehicle.vin_sn,
-                "odometer": 12345,
-            }
-        )
+        registration = self.make_registration(odometer=12345)
         self.assertFalse(registration.description_sendable)
         registration.action_send()
         self.assertEqual(registration.state, "accepted")
         self.assertEqual(registration.description_state, "sent")
         self.assertEqual(
-            self.stored_description(vehicle.vin_sn)["activities"],
+            self.stored_description(registration.vin)["activities"],
             ["PERIODIC_MAINTENANCE"],
         )
 

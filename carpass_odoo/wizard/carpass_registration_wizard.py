@@ -30,7 +30,7 @@ class CarpassRegistrationWizard(models.TransientModel):
     vin = fields.Char(
         string="VIN", compute="_compute_from_registration", store=True, readonly=False
     )
-    odometer_unit = fields.Selection(related="registration_id.vehicle_id.odometer_unit")
+    odometer_unit = fields.Selection(related="registration_id.odometer_unit")
     odometer = fields.Integer(
         string="Odometer Reading",
         compute="_compute_from_registration",
@@ -79,9 +79,7 @@ class CarpassRegistrationWizard(models.TransientModel):
             wizard.vin = registration.vin or registration.vehicle_id.vin_sn or ""
             # The registration holds the km sent to Car-Pass; the mechanic sees the
             # dashboard (whole miles survive the round trip, see carpass/units.py).
-            wizard.odometer = units.from_km(
-                registration.odometer, registration.vehicle_id.odometer_unit
-            )
+            wizard.odometer = registration.dashboard_reading
             wizard.reading_date = (
                 registration.reading_date or fields.Date.context_today(wizard)
             )
