@@ -36,6 +36,9 @@ TREND_LOW_FACTOR = 3.0
 # one slip undone is plausible at all, and it lands within this factor (smoothed as
 # above) of the expected distance: a guess between two is not worth showing.
 SUGGESTION_FACTOR = 1.5
+SUGGESTION_MARGIN = 1.5
+# A trip counter shows at most 9,999.9 km (trip B, left running for months).
+TRIP_COUNTER_MAX_KM = 9_999
 # A vehicle with too little history of its own is compared with what any vehicle
 # can drive: a taxi in double shifts does about 150,000 km a year.
 TYPICAL_KM_PER_YEAR = 15_000
@@ -52,6 +55,7 @@ NEW_VEHICLE_HIGH_FACTOR = 5.0
 EXTRA_DIGIT = "extra_digit"
 MISSING_DIGIT = "missing_digit"
 SWAPPED_DIGITS = "swapped_digits"
+SUBSTITUTED_DIGIT = "substituted_digit"
 MILES = "miles"
 
 
@@ -83,6 +87,21 @@ class Expectation:
     def is_plausible(self, reading):
         distance = reading - self.previous_reading
         return self.lowest_distance <= distance <= self.highest_distance
+
+    def is_conceivable(self, reading, margin):
+        """Whether the reading lies within the plausible band widened by `margin`.
+
+        The band's smoothed bounds are stretched by the factor `margin` (>= 1) on
+        both sides; a reading lower than the previous one stays out.
+        """
+        distance = reading - self.previous_reading
+        lowest = (self.lowest_distance + TREND_LOW_SLACK_KM) / margin
+        highest = (self.highest_distance + TREND_SLACK_KM) * margin
+        return (
+            max(0.0, lowest - TREND_LOW_SLACK_KM)
+            <= distance
+            <= (highest - TREND_SLACK_KM)
+        )
 
     def deviation(self, reading):
         """|log| of the smoothed driven / expected distance ratio (0: as expected)."""
@@ -197,6 +216,17 @@ def with_two_digits_swapped(reading):
     return {int(v) for v in variants if v[0] != "0"}
 
 
+def with_one_digit_replaced(reading):
+    digits = str(reading)
+    variants = {
+        digits[:i] + other + digits[i + 1 :]
+        for i in range(len(digits))
+        for other in "0123456789"
+        if other != digits[i]
+    }
+    return {int(v) for v in variants if v[0] != "0"}
+
+
 def from_miles(reading):
     return {round(reading * MILES_TO_KM)}
 
@@ -206,6 +236,7 @@ UNDO_SLIP = (
     (MISSING_DIGIT, with_one_more_digit),
     (SWAPPED_DIGITS, with_two_digits_swapped),
     (MILES, from_miles),
+    (SUBSTITUTED_DIGIT, with_one_digit_replaced),
 )
 
 
@@ -217,14 +248,24 @@ def likely_intended(expectation, reading):
     """
     if expectation.km_per_day is None or expectation.is_plausible(reading):
         return None
+    if reading <= TRIP_COUNTER_MAX_KM and reading < expectation.lowest:
+        # Too low, and low enough to be a trip counter, which no slip undone explains.
+        return None
     plausible = {}
+    conceivable = (
+        {reading} if expectation.is_conceivable(reading, SUGGESTION_MARGIN) else set()
+    )
     for slip, undo in UNDO_SLIP:
         for candidate in undo(reading):
             if expectation.is_plausible(candidate):
                 plausible.setdefault(candidate, slip)
+            if expectation.is_conceivable(candidate, SUGGESTION_MARGIN):
+                conceivable.add(candidate)
     if len(plausible) != 1:
         return None
     ((candidate, slip),) = plausible.items()
     if expectation.deviation(candidate) > math.log(SUGGESTION_FACTOR):
+        return None
+    if conceivable - {candidate}:
         return None
     return slip, candidate
