@@ -561,6 +561,12 @@ class _MilesDashboard:
     def deviation(self, miles):
         return self.expectation.deviation(units.to_km(miles, units.MILES))
 
+    def is_too_low(self, miles):
+        return self.expectation.is_too_low(units.to_km(miles, units.MILES))
+
+    def is_conceivable(self, miles, margin):
+        return self.expectation.is_conceivable(units.to_km(miles, units.MILES), margin)
+
 
 def _likely_on_miles_dashboard(expectation, reading):
     """trend.likely_intended for a reading converted from miles, in km.

@@ -88,6 +88,9 @@ class Expectation:
         distance = reading - self.previous_reading
         return self.lowest_distance <= distance <= self.highest_distance
 
+    def is_too_low(self, reading):
+        return reading - self.previous_reading < self.lowest_distance
+
     def is_conceivable(self, reading, margin):
         """Whether the reading lies within the plausible band widened by `margin`.
 
@@ -248,7 +251,7 @@ def likely_intended(expectation, reading):
     """
     if expectation.km_per_day is None or expectation.is_plausible(reading):
         return None
-    if reading <= TRIP_COUNTER_MAX_KM and reading < expectation.lowest:
+    if reading <= TRIP_COUNTER_MAX_KM and expectation.is_too_low(reading):
         # Too low, and low enough to be a trip counter, which no slip undone explains.
         return None
     plausible = {}
