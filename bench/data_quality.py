@@ -285,7 +285,7 @@ def _target_lines(results):
         lines[-1] += " (unflagged: " + _largest_misses(results.large_by_class) + ")"
     lines.append(
         f"- {_verdict(results.false_alarms_met())}: false alarms on clean reports "
-        f"{100 * false_alarms:.2f} %, target <= {_percent(TARGET_FALSE_ALARMS)}"
+        f"{100 * false_alarms:.2f} %, target <= {100 * TARGET_FALSE_ALARMS:.2f} %"
     )
     if not results.false_alarms_met():
         lines[-1] += (

@@ -36,8 +36,14 @@ TREND_LOW_FACTOR = 3.0
 # one slip undone is plausible at all, and it lands within this factor (smoothed as
 # above) of the expected distance: a guess between two is not worth showing.
 SUGGESTION_FACTOR = 1.5
+# ... and only when it is clearly more plausible than the typed reading and every
+# other variant: none of those may lie within the plausible band widened by this
+# factor on both sides (smoothed as above). A wrong suggestion is worse than none: a
+# busy user accepts it. Chosen on seed 1 of bench/data_quality.py, where 1.25 still
+# let wrong suggestions through (docs/data-quality.md).
 SUGGESTION_MARGIN = 1.5
-# A trip counter shows at most 9,999.9 km (trip B, left running for months).
+# A trip counter shows at most 9,999.9 km (trip B, left running for months): a
+# reading that low and too low for the trend may be one, and nothing undoes that.
 TRIP_COUNTER_MAX_KM = 9_999
 # A vehicle with too little history of its own is compared with what any vehicle
 # can drive: a taxi in double shifts does about 150,000 km a year.
@@ -89,6 +95,7 @@ class Expectation:
         return self.lowest_distance <= distance <= self.highest_distance
 
     def is_too_low(self, reading):
+        """Whether the reading is below the plausible band."""
         return reading - self.previous_reading < self.lowest_distance
 
     def is_conceivable(self, reading, margin):
@@ -220,6 +227,7 @@ def with_two_digits_swapped(reading):
 
 
 def with_one_digit_replaced(reading):
+    # Any other key, not only a neighbouring one: keypads and keyboards differ.
     digits = str(reading)
     variants = {
         digits[:i] + other + digits[i + 1 :]
@@ -244,31 +252,33 @@ UNDO_SLIP = (
 
 
 def likely_intended(expectation, reading):
-    """(slip, intended reading) when exactly one undone slip fits the trend, else None.
+    """(slip, intended reading) when one undone slip clearly fits the trend, else None.
 
-    Only for an implausible reading of a vehicle with a trend of its own: without
-    one, "expected" is a guess about an average car, and so would be the suggestion.
+    The suggestion must be almost surely right: exactly one variant of the reading
+    with one slip of UNDO_SLIP undone is plausible, it lies within SUGGESTION_FACTOR
+    of the expected distance, and neither the typed reading nor any other variant
+    lies within the band widened by SUGGESTION_MARGIN. A reading a trip counter can
+    show gets none. Only for an implausible reading of a vehicle with a trend of its
+    own: without one, "expected" is a guess about an average car, and so would be
+    the suggestion.
     """
     if expectation.km_per_day is None or expectation.is_plausible(reading):
         return None
     if reading <= TRIP_COUNTER_MAX_KM and expectation.is_too_low(reading):
-        # Too low, and low enough to be a trip counter, which no slip undone explains.
         return None
     plausible = {}
-    conceivable = (
-        {reading} if expectation.is_conceivable(reading, SUGGESTION_MARGIN) else set()
-    )
+    rivals = {reading}
     for slip, undo in UNDO_SLIP:
         for candidate in undo(reading):
             if expectation.is_plausible(candidate):
                 plausible.setdefault(candidate, slip)
-            if expectation.is_conceivable(candidate, SUGGESTION_MARGIN):
-                conceivable.add(candidate)
+            rivals.add(candidate)
     if len(plausible) != 1:
         return None
     ((candidate, slip),) = plausible.items()
     if expectation.deviation(candidate) > math.log(SUGGESTION_FACTOR):
         return None
-    if conceivable - {candidate}:
+    rivals.discard(candidate)
+    if any(expectation.is_conceivable(rival, SUGGESTION_MARGIN) for rival in rivals):
         return None
     return slip, candidate
