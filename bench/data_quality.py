@@ -52,7 +52,7 @@ FIXED_RULE_CODES = frozenset({checks.READING_LOWER, checks.TOO_MANY_KM_PER_DAY})
 FLAGGING = frozenset({checks.Severity.BLOCKING, checks.Severity.WARNING})
 # A suggestion counts as right within 1 km: miles converted back are rounded.
 SUGGESTION_TOLERANCE_KM = 1
-# How far a swap moves the reading, for the breakdown of that class.
+# How far a swap or a wrong key moves the reading, for the breakdown of those classes.
 SWAP_SIZES_KM = ((1, 99), (100, 999), (1_000, 9_999), (10_000, None))
 
 
@@ -112,6 +112,9 @@ class Results:
         }
     )
     swaps_by_size: dict = field(
+        default_factory=lambda: {size: Tally() for size in SWAP_SIZES_KM}
+    )
+    substitutions_by_size: dict = field(
         default_factory=lambda: {size: Tally() for size in SWAP_SIZES_KM}
     )
     vehicles: int = 0
@@ -182,7 +185,7 @@ def _swap_size(moved):
         lowest, highest = size
         if moved >= lowest and (highest is None or moved <= highest):
             return size
-    raise ValueError("a swap that does not move the reading")
+    raise ValueError("a slip that does not move the reading")
 
 
 def evaluate(fleet, observations):
@@ -213,6 +216,8 @@ def evaluate(fleet, observations):
         moved = abs(observation.reading - observation.true_reading)
         if observation.error == history_generator.SWAPPED_DIGITS:
             results.swaps_by_size[_swap_size(moved)].add(*outcome)
+        if observation.error == history_generator.SUBSTITUTED_DIGIT:
+            results.substitutions_by_size[_swap_size(moved)].add(*outcome)
         true_date = vehicle.visits[observation.visit_index].visit_date
         if moved >= LARGE_ERROR_KM or observation.reading_date != true_date:
             results.large_errors.add(*outcome)
@@ -359,21 +364,26 @@ def report(results, command):
         "",
         *_target_lines(results),
         "",
-        "Swapped digits by how far the swap moves the reading:",
+        "Swapped and substituted digits by how far the slip moves the reading"
+        " (flagged by the checks / by the fixed rules):",
         "",
-        "| Reading moved by | Reports | Flagged by the checks | Flagged by the fixed"
-        " rules |",
-        "|---|---:|---:|---:|",
+        "| Reading moved by | Swaps | Flagged | Fixed rules | Wrong key | Flagged"
+        " | Fixed rules |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
-    for (lowest, highest), tally in results.swaps_by_size.items():
-        size = (
+    for size, swaps in results.swaps_by_size.items():
+        lowest, highest = size
+        wrong_key = results.substitutions_by_size[size]
+        label = (
             f"{lowest:,} km or more"
             if highest is None
             else f"{lowest:,}-{highest:,} km"
         )
         lines.append(
-            f"| {size} | {tally.reports} | {_percent(tally.share_flagged)} | "
-            f"{_percent(tally.share_flagged_by_fixed_rules)} |"
+            f"| {label} | {swaps.reports} | {_percent(swaps.share_flagged)} | "
+            f"{_percent(swaps.share_flagged_by_fixed_rules)} | {wrong_key.reports} | "
+            f"{_percent(wrong_key.share_flagged)} | "
+            f"{_percent(wrong_key.share_flagged_by_fixed_rules)} |"
         )
     return "\n".join(lines)
 
