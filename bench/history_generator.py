@@ -73,6 +73,7 @@ ERROR_RATE = 0.10
 EXTRA_DIGIT = "extra_digit"
 MISSING_DIGIT = "missing_digit"
 SWAPPED_DIGITS = "swapped_digits"
+SUBSTITUTED_DIGIT = "substituted_digit"
 PREVIOUS_AGAIN = "previous_again"
 TRIP_COUNTER = "trip_counter"
 MILES = "miles"
@@ -82,12 +83,29 @@ ERROR_CLASSES = (
     EXTRA_DIGIT,
     MISSING_DIGIT,
     SWAPPED_DIGITS,
+    SUBSTITUTED_DIGIT,
     PREVIOUS_AGAIN,
     TRIP_COUNTER,
     MILES,
     WRONG_YEAR,
     FUTURE_DATE,
 )
+# A key next to the intended one (sharing an edge) on a numeric keypad: 7 8 9 over
+# 4 5 6 over 1 2 3, with the wide 0 under 1 and 2.
+KEYPAD_NEIGHBOURS = {
+    "0": "12",
+    "1": "024",
+    "2": "0135",
+    "3": "26",
+    "4": "157",
+    "5": "2468",
+    "6": "359",
+    "7": "48",
+    "8": "579",
+    "9": "68",
+}
+# Half of the substituted digits are a neighbouring key, the others any other key.
+NEIGHBOUR_KEY_SHARE = 0.5
 # Trip counters: trip A is reset at fill-ups (up to 999.9 km), trip B is left
 # running for months (up to 9,999.9 km); the decimal is not typed.
 TRIP_COUNTER_MAX_KM = ((0.6, 999), (0.4, 9_999))
@@ -247,6 +265,23 @@ def _swapped_digits(rng, visits, index):
     return int(typed), visits[index].visit_date
 
 
+def _substituted_digit(rng, visits, index):
+    digits = str(visits[index].reading)
+    position = rng.randrange(len(digits))
+    intended = digits[position]
+    if rng.random() < NEIGHBOUR_KEY_SHARE:
+        keys = KEYPAD_NEIGHBOURS[intended]
+    else:
+        keys = "".join(key for key in "0123456789" if key != intended)
+    if position == 0:
+        # Nobody reads a leading zero off an odometer, nor types one.
+        keys = keys.replace("0", "")
+    if not keys:
+        return None
+    typed = digits[:position] + rng.choice(keys) + digits[position + 1 :]
+    return int(typed), visits[index].visit_date
+
+
 def _previous_again(rng, visits, index):
     if visits[index - 1].reading == visits[index].reading:
         return None
@@ -285,6 +320,7 @@ ERROR_MAKERS = {
     EXTRA_DIGIT: _extra_digit,
     MISSING_DIGIT: _missing_digit,
     SWAPPED_DIGITS: _swapped_digits,
+    SUBSTITUTED_DIGIT: _substituted_digit,
     PREVIOUS_AGAIN: _previous_again,
     TRIP_COUNTER: _trip_counter,
     MILES: _miles,

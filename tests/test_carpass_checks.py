@@ -31,6 +31,7 @@ TREND_CODES = {
     checks.LIKELY_EXTRA_DIGIT,
     checks.LIKELY_MISSING_DIGIT,
     checks.LIKELY_SWAPPED_DIGITS,
+    checks.LIKELY_SUBSTITUTED_DIGIT,
     checks.LIKELY_MILES,
 }
 
@@ -508,13 +509,26 @@ def test_reading_far_below_the_trend_warns():
 
 def test_extra_digit_is_flagged_with_the_intended_reading():
     history = steady_history(PREVIOUS, 100, 200)
-    finding = only(check(1_155_555, history), checks.LIKELY_EXTRA_DIGIT)
+    finding = only(check(5_115_555, history), checks.LIKELY_EXTRA_DIGIT)
     assert finding.severity == Severity.WARNING
     assert finding.suggestion == finding.params["suggestion"] == 115_555
     assert finding.message == (
-        "The reading 1155555 km seems to have one digit too many: "
+        "The reading 5115555 km seems to have one digit too many: "
         "did you mean 115555 km (about 115000 km was expected)?"
     )
+
+
+def test_no_suggestion_when_another_reading_is_only_just_less_plausible():
+    # 1,155,555 less one digit: 115,555 fits the trend; 155,555 does not, but is
+    # within the band widened by SUGGESTION_MARGIN (300 km a day instead of 100).
+    history = steady_history(PREVIOUS, 100, 200)
+    expectation = expectation_of(history)
+    assert expectation.is_plausible(115_555)
+    assert not expectation.is_plausible(155_555)
+    assert expectation.is_conceivable(155_555, trend.SUGGESTION_MARGIN)
+    findings = check(1_155_555, history)
+    assert all(finding.suggestion is None for finding in findings)
+    assert checks.TOO_MANY_KM_PER_DAY in codes(findings)
 
 
 def test_missing_digit_is_flagged_with_the_intended_reading():
@@ -526,9 +540,87 @@ def test_missing_digit_is_flagged_with_the_intended_reading():
 
 
 def test_swapped_digits_are_flagged_with_the_intended_reading():
+    # 397,123 with its first two digits swapped; 20 days at 100 km a day.
+    history = steady_history(395_000, 100, 20)
+    finding = only(check(937_123, history), checks.LIKELY_SWAPPED_DIGITS)
+    assert finding.suggestion == 397_123
+
+
+def test_substituted_digit_is_flagged_with_the_intended_reading():
+    # 397,123 with a 6 (the key above the 3) for its first digit.
+    history = steady_history(395_000, 100, 20)
+    finding = only(check(697_123, history), checks.LIKELY_SUBSTITUTED_DIGIT)
+    assert finding.suggestion == 397_123
+    assert finding.message == (
+        "The reading 697123 km seems to have one digit wrong: "
+        "did you mean 397123 km (about 397000 km was expected)?"
+    )
+
+
+def test_no_suggestion_when_a_swap_and_a_wrong_digit_both_fit():
+    # 151,368: 115,368 (swapped) and 111,368 (a 5 for a 1) are both plausible.
     history = steady_history(PREVIOUS, 100, 200)
-    finding = only(check(151_368, history), checks.LIKELY_SWAPPED_DIGITS)
-    assert finding.suggestion == 115_368
+    findings = check(151_368, history)
+    assert raised(findings) == {checks.READING_ABOVE_TREND}
+    assert all(finding.suggestion is None for finding in findings)
+
+
+# Issue 22: previous reading 76,718 km on 26/11, the next one typed on 27/11. Each
+# typed value is one key away from the intended one and one swap away from another.
+ISSUE_PREVIOUS_DATE = date(2025, 11, 26)
+
+
+@pytest.mark.parametrize("km_per_day", [10, 40, 100])
+@pytest.mark.parametrize(
+    "typed, intended, wrong_suggestion, code",
+    [
+        (75_751, 76_751, 77_551, checks.READING_LOWER),
+        (87_091, 77_091, 78_091, checks.TOO_MANY_KM_PER_DAY),
+    ],
+)
+def test_issue_readings_get_no_wrong_suggestion(
+    typed, intended, wrong_suggestion, code, km_per_day
+):
+    history = [
+        PastReading(
+            ISSUE_PREVIOUS_DATE - timedelta(days=120 * n), 76_718 - km_per_day * 120 * n
+        )
+        for n in range(6)
+    ]
+    reading_date = ISSUE_PREVIOUS_DATE + timedelta(days=1)
+    findings = checks.check_reading(
+        reading=typed, reading_date=reading_date, today=reading_date, history=history
+    )
+    assert code in codes(findings), "what is wrong is still said"
+    suggestions = {f.suggestion for f in findings if f.suggestion is not None}
+    assert wrong_suggestion not in suggestions
+    assert suggestions <= {intended}
+
+
+def test_a_reading_a_trip_counter_can_show_gets_no_suggestion():
+    # 9,944 below a vehicle at 12,000 km: as miles it would be 16,003 km, right on
+    # the trend, but a trip counter (up to 9,999 km) explains it as well.
+    history = steady_history(12_000, 40, 100)
+    assert expectation_of(history).is_plausible(round(9_944 * trend.MILES_TO_KM))
+    findings = check(9_944, history)
+    assert checks.READING_LOWER in codes(findings)
+    assert all(finding.suggestion is None for finding in findings)
+
+
+@pytest.mark.parametrize(
+    "reading, reading_date, code",
+    [
+        # The previous reading typed again, 200 days later.
+        (PREVIOUS, TODAY, checks.READING_UNCHANGED),
+        # The right reading dated a year back, or ahead.
+        (115_000, TODAY - timedelta(days=365), checks.DATE_BEFORE_PREVIOUS),
+        (115_000, TODAY + timedelta(days=3), checks.DATE_IN_FUTURE),
+    ],
+)
+def test_errors_no_slip_explains_get_no_suggestion(reading, reading_date, code):
+    findings = check(reading, steady_history(PREVIOUS, 100, 200), reading_date)
+    assert code in codes(findings)
+    assert all(finding.suggestion is None for finding in findings)
 
 
 def test_miles_are_flagged_with_the_reading_in_km():

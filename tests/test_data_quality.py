@@ -126,7 +126,10 @@ def test_every_error_class_is_injected_at_the_stated_rate(observations):
     assert abs(len(errors) / len(observations) - generator.ERROR_RATE) < 0.02
     shares = {error: errors.count(error) / len(errors) for error in set(errors)}
     assert set(shares) == set(generator.ERROR_CLASSES)
-    assert all(abs(share - 1 / 8) < 0.03 for share in shares.values())
+    assert all(
+        abs(share - 1 / len(generator.ERROR_CLASSES)) < 0.03
+        for share in shares.values()
+    )
 
 
 def _one_digit_more(longer, shorter):
@@ -145,6 +148,12 @@ def _two_adjacent_digits_swapped(typed, true):
     )
 
 
+def _one_digit_replaced(typed, true):
+    if len(typed) != len(true) or typed[0] == "0":
+        return False
+    return sum(a != b for a, b in zip(typed, true, strict=True)) == 1
+
+
 def _as_injected(observation, previous_reading):
     """Whether the observation carries its error class exactly as documented."""
     typed, true = str(observation.reading), str(observation.true_reading)
@@ -155,6 +164,7 @@ def _as_injected(observation, previous_reading):
         generator.MISSING_DIGIT: same_day and _one_digit_more(true, typed),
         generator.SWAPPED_DIGITS: same_day
         and _two_adjacent_digits_swapped(typed, true),
+        generator.SUBSTITUTED_DIGIT: same_day and _one_digit_replaced(typed, true),
         generator.PREVIOUS_AGAIN: same_day
         and observation.reading == previous_reading != observation.true_reading,
         generator.TRIP_COUNTER: same_day
@@ -197,8 +207,13 @@ def _steady_vehicle():
     return generator.Vehicle(0, "car", visits)
 
 
+# A swap or a wrong key among the last digits moves the reading less than a vehicle
+# drives more or less between two visits: those are tested on the leading digits.
+SMALL_SLIPS = (generator.SWAPPED_DIGITS, generator.SUBSTITUTED_DIGIT)
+
+
 @pytest.mark.parametrize(
-    "error", [e for e in generator.ERROR_CLASSES if e != generator.SWAPPED_DIGITS]
+    "error", [e for e in generator.ERROR_CLASSES if e not in SMALL_SLIPS]
 )
 @pytest.mark.parametrize("seed", range(10))
 def test_each_error_class_is_caught_on_a_steady_vehicle(error, seed):
@@ -232,12 +247,47 @@ def test_a_swap_of_the_leading_digits_is_caught_with_its_correction():
     assert checks.LIKELY_SWAPPED_DIGITS in {finding.code for finding in findings}
 
 
+def test_a_wrong_leading_digit_is_caught_with_its_correction():
+    vehicle = _steady_vehicle()
+    last = len(vehicle.visits) - 1
+    intended = str(vehicle.visits[last].reading)
+    wrong_key = generator.KEYPAD_NEIGHBOURS[intended[0]][-1]
+    findings = checks.check_reading(
+        reading=int(wrong_key + intended[1:]),
+        reading_date=vehicle.visits[last].visit_date,
+        today=vehicle.visits[last].visit_date,
+        history=data_quality.history_before(vehicle, last),
+    )
+    assert [f.suggestion for f in findings if f.suggestion] == [int(intended)]
+    assert checks.LIKELY_SUBSTITUTED_DIGIT in {finding.code for finding in findings}
+
+
+def test_a_substituted_digit_is_half_the_time_a_neighbouring_key():
+    vehicle = _steady_vehicle()
+    last = len(vehicle.visits) - 1
+    true = str(vehicle.visits[last].reading)
+    neighbours = 0
+    for seed in range(400):
+        typed, _day = generator.ERROR_MAKERS[generator.SUBSTITUTED_DIGIT](
+            random.Random(seed), vehicle.visits, last
+        )
+        ((position, key),) = (
+            (i, k)
+            for i, (k, t) in enumerate(zip(str(typed), true, strict=True))
+            if k != t
+        )
+        neighbours += key in generator.KEYPAD_NEIGHBOURS[true[position]]
+    # Half on purpose, plus the random keys that happen to be neighbours.
+    assert 0.55 <= neighbours / 400 <= 0.75
+
+
 # Per class, on the fixed seed: never behind the fixed rules, and at least these
 # shares (docs/data-quality.md explains the two classes below 95 %).
 RECALL_FLOORS = {
     generator.EXTRA_DIGIT: 0.95,
     generator.MISSING_DIGIT: 0.95,
     generator.SWAPPED_DIGITS: 0.20,
+    generator.SUBSTITUTED_DIGIT: 0.15,
     generator.PREVIOUS_AGAIN: 1.0,
     generator.TRIP_COUNTER: 0.95,
     generator.MILES: 0.85,
@@ -271,20 +321,22 @@ def test_false_alarm_target_holds(results):
     assert results.false_alarms_met()
 
 
-def test_overall_recall(results):
-    # The 95 % target is out of reach while swaps within the last three digits count
-    # (docs/data-quality.md); without them it holds.
-    assert results.errors.share_flagged >= 0.88
-    assert results.visible_errors.share_flagged >= 0.93
+def test_recall(results):
+    # The 97 % target on errors of 1,000 km or more is not reached: swaps and wrong
+    # keys on the fourth and fifth digits stay within a vehicle's spread
+    # (docs/data-quality.md). These floors only keep the figures from sliding.
+    assert results.errors.share_flagged >= 0.80
+    assert results.large_errors.share_flagged >= 0.91
     assert not results.classes_behind_fixed_rules()
 
 
-def test_suggestions_are_right(results):
+def test_suggestions_are_right_in_every_class(results):
     errors = results.errors
-    assert errors.suggested >= 150
-    assert errors.suggested_right / errors.suggested >= 0.97
-    # On correct readings a suggestion is always wrong: it must stay rare.
-    assert results.clean.suggested / results.clean.reports <= 0.002
+    assert errors.suggested >= 60
+    for error, tally in results.by_class.items():
+        assert tally.precision_met(), error
+    assert results.clean.suggested / results.clean.reports <= 0.0005
+    assert not results.classes_with_wrong_suggestions()
 
 
 def test_command_line_prints_its_command_and_every_class(capsys):
@@ -294,5 +346,9 @@ def test_command_line_prints_its_command_and_every_class(capsys):
     for error in generator.ERROR_CLASSES:
         assert f"| {error} |" in out
     assert "false alarms" in out
+    assert (
+        "| Class | Reports | Offered | Right | Precision | Coverage | Target |" in out
+    )
+    assert out.count("PASS") + out.count("MISSED") >= len(generator.ERROR_CLASSES) + 4
     assert status in (0, 1)
     assert (status == 0) is data_quality.run(3, 120).meets_targets()

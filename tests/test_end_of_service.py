@@ -156,6 +156,40 @@ class TestEndOfService(CarpassCase):
         self.assertIn(checks.TOO_MANY_KM_PER_DAY, codes)
         self.assertFalse(wizard.has_blocking)
 
+    def steadily_driven_vehicle(self, previous, km_per_day, days_ago):
+        """Six readings 120 days apart at km_per_day, the newest `days_ago`."""
+        today = self.today()
+        return self.make_vehicle(
+            readings=[
+                (
+                    today - timedelta(days=days_ago + 120 * n),
+                    previous - km_per_day * 120 * n,
+                )
+                for n in range(6)
+            ]
+        )
+
+    def test_one_wrong_key_gets_no_wrong_suggestion(self):
+        # 76,751 meant, 75,751 typed the day after 76,718: 77,551 (a swap) fits as
+        # well as the intended reading, so the window proposes neither.
+        vehicle = self.steadily_driven_vehicle(76_718, 40, 1)
+        wizard = self.end_repair(self.make_repair(vehicle, odometer=75_751))
+        codes = {f.code for f in wizard._findings()}
+        self.assertIn(checks.READING_LOWER, codes)
+        self.assertFalse(wizard.suggestion)
+        self.assertNotIn("77551", wizard.findings_html)
+
+    def test_a_clear_slip_is_suggested_and_used(self):
+        # 397,123 meant, a 6 typed for the 3: nothing else fits the trend.
+        vehicle = self.steadily_driven_vehicle(395_000, 100, 20)
+        wizard = self.end_repair(self.make_repair(vehicle, odometer=697_123))
+        codes = {f.code for f in wizard._findings()}
+        self.assertIn(checks.LIKELY_SUBSTITUTED_DIGIT, codes)
+        self.assertEqual(wizard.suggestion, 397_123)
+        wizard.action_use_suggestion()
+        self.assertEqual(wizard.odometer, 397_123)
+        self.assertEqual(wizard._findings(), [], wizard.findings_html)
+
     def test_duplicate_today_warns(self):
         vehicle = self.make_vehicle(readings=[(self.today(), 33333)])
         wizard = self.end_repair(self.make_repair(vehicle, odometer=33333))

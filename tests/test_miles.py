@@ -130,10 +130,10 @@ class TestMiles(CarpassCase):
 
     def test_suggestion_is_offered_in_miles(self):
         vehicle = self.make_steadily_driven_miles_vehicle()
-        # 62,345 on the dashboard, typed with its first two digits swapped.
-        wizard = self.end_repair(self.make_repair(vehicle, odometer=26_345))
+        # 62,345 on the dashboard, typed with a 9 in front.
+        wizard = self.end_repair(self.make_repair(vehicle, odometer=962_345))
         finding = next(
-            f for f in wizard._findings() if f.code == checks.LIKELY_SWAPPED_DIGITS
+            f for f in wizard._findings() if f.code == checks.LIKELY_EXTRA_DIGIT
         )
         self.assertEqual(finding.suggestion, units.to_km(62_345, units.MILES))
         self.assertEqual(wizard.suggestion, 62_345, "offered as the dashboard shows it")

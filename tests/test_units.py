@@ -157,27 +157,27 @@ def test_check_observation_passes_the_unit_on():
 
 
 def test_slips_on_a_miles_dashboard_are_undone_on_the_miles_typed():
-    # 62,345 on the dashboard, typed 26,345: the swap is in the miles, not in the
-    # 42,398 km they convert to.
+    # 62,345 on the dashboard, typed 962,345: the extra digit is in the miles, not in
+    # the 1,548,759 km they convert to.
     history = _miles_vehicle_history(58_000, 40, 100)
     findings = checks.check_reading(
-        reading=units.to_km(26_345, units.MILES),
+        reading=units.to_km(962_345, units.MILES),
         reading_date=TODAY,
         today=TODAY,
         history=history,
         odometer_unit=units.MILES,
     )
-    swapped = next(f for f in findings if f.code == checks.LIKELY_SWAPPED_DIGITS)
-    assert swapped.suggestion == units.to_km(62_345, units.MILES)
-    assert units.from_km(swapped.suggestion, units.MILES) == 62_345
+    extra = next(f for f in findings if f.code == checks.LIKELY_EXTRA_DIGIT)
+    assert extra.suggestion == units.to_km(62_345, units.MILES)
+    assert units.from_km(extra.suggestion, units.MILES) == 62_345
     # Read as km, the same number suggests nothing sensible for this dashboard.
     as_km = checks.check_reading(
-        reading=units.to_km(26_345, units.MILES),
+        reading=units.to_km(962_345, units.MILES),
         reading_date=TODAY,
         today=TODAY,
         history=history,
     )
-    assert all(f.suggestion != swapped.suggestion for f in as_km)
+    assert all(f.suggestion != extra.suggestion for f in as_km)
 
 
 def test_plausible_miles_reading_gets_no_suggestion():

@@ -89,6 +89,7 @@ READING_LOW_FOR_NEW_VEHICLE = "reading_low_for_new_vehicle"
 LIKELY_EXTRA_DIGIT = "likely_extra_digit"
 LIKELY_MISSING_DIGIT = "likely_missing_digit"
 LIKELY_SWAPPED_DIGITS = "likely_swapped_digits"
+LIKELY_SUBSTITUTED_DIGIT = "likely_substituted_digit"
 LIKELY_MILES = "likely_miles"
 ROUND_READING = "round_reading"
 DATE_INVALID = "date_invalid"
@@ -176,6 +177,10 @@ MESSAGES = {
         "The reading %(reading)s km seems to have two digits swapped: "
         "did you mean %(suggestion)s km (about %(expected)s km was expected)?"
     ),
+    LIKELY_SUBSTITUTED_DIGIT: _lt(
+        "The reading %(reading)s km seems to have one digit wrong: "
+        "did you mean %(suggestion)s km (about %(expected)s km was expected)?"
+    ),
     LIKELY_MILES: _lt(
         "The reading %(reading)s looks like miles: "
         "did you mean %(suggestion)s km (about %(expected)s km was expected)?"
@@ -201,6 +206,7 @@ _LIKELY_SLIP_CODES = {
     trend.EXTRA_DIGIT: LIKELY_EXTRA_DIGIT,
     trend.MISSING_DIGIT: LIKELY_MISSING_DIGIT,
     trend.SWAPPED_DIGITS: LIKELY_SWAPPED_DIGITS,
+    trend.SUBSTITUTED_DIGIT: LIKELY_SUBSTITUTED_DIGIT,
     trend.MILES: LIKELY_MILES,
 }
 
@@ -554,6 +560,12 @@ class _MilesDashboard:
 
     def deviation(self, miles):
         return self.expectation.deviation(units.to_km(miles, units.MILES))
+
+    def is_too_low(self, miles):
+        return self.expectation.is_too_low(units.to_km(miles, units.MILES))
+
+    def is_conceivable(self, miles, margin):
+        return self.expectation.is_conceivable(units.to_km(miles, units.MILES), margin)
 
 
 def _likely_on_miles_dashboard(expectation, reading):

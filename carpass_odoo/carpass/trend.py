@@ -36,6 +36,15 @@ TREND_LOW_FACTOR = 3.0
 # one slip undone is plausible at all, and it lands within this factor (smoothed as
 # above) of the expected distance: a guess between two is not worth showing.
 SUGGESTION_FACTOR = 1.5
+# ... and only when it is clearly more plausible than the typed reading and every
+# other variant: none of those may lie within the plausible band widened by this
+# factor on both sides (smoothed as above). A wrong suggestion is worse than none: a
+# busy user accepts it. Chosen on seed 1 of bench/data_quality.py, where 1.25 still
+# let wrong suggestions through (docs/data-quality.md).
+SUGGESTION_MARGIN = 1.5
+# A trip counter shows at most 9,999.9 km (trip B, left running for months): a
+# reading that low and too low for the trend may be one, and nothing undoes that.
+TRIP_COUNTER_MAX_KM = 9_999
 # A vehicle with too little history of its own is compared with what any vehicle
 # can drive: a taxi in double shifts does about 150,000 km a year.
 TYPICAL_KM_PER_YEAR = 15_000
@@ -52,6 +61,7 @@ NEW_VEHICLE_HIGH_FACTOR = 5.0
 EXTRA_DIGIT = "extra_digit"
 MISSING_DIGIT = "missing_digit"
 SWAPPED_DIGITS = "swapped_digits"
+SUBSTITUTED_DIGIT = "substituted_digit"
 MILES = "miles"
 
 
@@ -83,6 +93,25 @@ class Expectation:
     def is_plausible(self, reading):
         distance = reading - self.previous_reading
         return self.lowest_distance <= distance <= self.highest_distance
+
+    def is_too_low(self, reading):
+        """Whether the reading is below the plausible band."""
+        return reading - self.previous_reading < self.lowest_distance
+
+    def is_conceivable(self, reading, margin):
+        """Whether the reading lies within the plausible band widened by `margin`.
+
+        The band's smoothed bounds are stretched by the factor `margin` (>= 1) on
+        both sides; a reading lower than the previous one stays out.
+        """
+        distance = reading - self.previous_reading
+        lowest = (self.lowest_distance + TREND_LOW_SLACK_KM) / margin
+        highest = (self.highest_distance + TREND_SLACK_KM) * margin
+        return (
+            max(0.0, lowest - TREND_LOW_SLACK_KM)
+            <= distance
+            <= (highest - TREND_SLACK_KM)
+        )
 
     def deviation(self, reading):
         """|log| of the smoothed driven / expected distance ratio (0: as expected)."""
@@ -197,6 +226,18 @@ def with_two_digits_swapped(reading):
     return {int(v) for v in variants if v[0] != "0"}
 
 
+def with_one_digit_replaced(reading):
+    # Any other key, not only a neighbouring one: keypads and keyboards differ.
+    digits = str(reading)
+    variants = {
+        digits[:i] + other + digits[i + 1 :]
+        for i in range(len(digits))
+        for other in "0123456789"
+        if other != digits[i]
+    }
+    return {int(v) for v in variants if v[0] != "0"}
+
+
 def from_miles(reading):
     return {round(reading * MILES_TO_KM)}
 
@@ -206,25 +247,38 @@ UNDO_SLIP = (
     (MISSING_DIGIT, with_one_more_digit),
     (SWAPPED_DIGITS, with_two_digits_swapped),
     (MILES, from_miles),
+    (SUBSTITUTED_DIGIT, with_one_digit_replaced),
 )
 
 
 def likely_intended(expectation, reading):
-    """(slip, intended reading) when exactly one undone slip fits the trend, else None.
+    """(slip, intended reading) when one undone slip clearly fits the trend, else None.
 
-    Only for an implausible reading of a vehicle with a trend of its own: without
-    one, "expected" is a guess about an average car, and so would be the suggestion.
+    The suggestion must be almost surely right: exactly one variant of the reading
+    with one slip of UNDO_SLIP undone is plausible, it lies within SUGGESTION_FACTOR
+    of the expected distance, and neither the typed reading nor any other variant
+    lies within the band widened by SUGGESTION_MARGIN. A reading a trip counter can
+    show gets none. Only for an implausible reading of a vehicle with a trend of its
+    own: without one, "expected" is a guess about an average car, and so would be
+    the suggestion.
     """
     if expectation.km_per_day is None or expectation.is_plausible(reading):
         return None
+    if reading <= TRIP_COUNTER_MAX_KM and expectation.is_too_low(reading):
+        return None
     plausible = {}
+    rivals = {reading}
     for slip, undo in UNDO_SLIP:
         for candidate in undo(reading):
             if expectation.is_plausible(candidate):
                 plausible.setdefault(candidate, slip)
+            rivals.add(candidate)
     if len(plausible) != 1:
         return None
     ((candidate, slip),) = plausible.items()
     if expectation.deviation(candidate) > math.log(SUGGESTION_FACTOR):
+        return None
+    rivals.discard(candidate)
+    if any(expectation.is_conceivable(rival, SUGGESTION_MARGIN) for rival in rivals):
         return None
     return slip, candidate
