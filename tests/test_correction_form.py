@@ -95,8 +95,8 @@ class TestCorrectionForm(CarpassCase):
             "1-XYZ-987",
             "Volkswagen",
             "Golf",
-            "45000",  # the reading first reported, the wrong one
-            "55000",  # the correct one
+            "45.000",  # the reading first reported, the wrong one, as Dutch writes it
+            "55.000",  # the correct one
             registration.request_guid,
             registration.name,
             "Tellerstand verkeerd ingegeven",
