@@ -15,7 +15,7 @@ simulator's count of observations per VIN (exactly 1 for every registration).
 
 import sys
 from collections import Counter
-from datetime import date, timedelta
+from datetime import timedelta
 
 from odoo import fields
 
@@ -43,7 +43,7 @@ def _make_queue(env, company, model, count, offset):
                 "vehicle_id": vehicle.id,
                 "vin": vehicle.vin_sn,
                 "odometer": 40_000 + index,
-                "reading_date": date.today(),
+                "reading_date": odoo_env.belgian_today(),
                 "state": "error",
                 "retryable": True,
                 "retry_count": 1,

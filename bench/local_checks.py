@@ -16,7 +16,6 @@ every call (as a new request would have it): median over ``--runs`` runs of
 import statistics
 import sys
 import time
-from datetime import date
 
 from bench import odoo_env
 
@@ -70,7 +69,7 @@ def main(argv=None):
                         "vin": vehicle.vin_sn,
                         # The next reading: 40 km a day since yesterday's.
                         "odometer": int(40 * (size + 1)),
-                        "reading_date": date.today(),
+                        "reading_date": odoo_env.belgian_today(),
                     }
                 )
                 registrations[size] = registration.id

@@ -38,6 +38,17 @@ from odoo.tools import config  # noqa: E402
 
 from carpass_simulator.launcher import SimulatorProcess  # noqa: E402
 
+
+def belgian_today():
+    """Car-Pass's today, the Belgian date (carpass/clock.py).
+
+    Imported on call: the addon is importable once Odoo's addons path is set.
+    """
+    from odoo.addons.carpass_odoo.carpass.clock import belgian_today as today
+
+    return today()
+
+
 # A garage the simulator's seed knows (same as tests/common.py).
 BENCH_GARAGE = {
     "establishment": "2123456791",

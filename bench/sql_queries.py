@@ -13,7 +13,6 @@ Judged by equal counts for both sizes.
 """
 
 import sys
-from datetime import date
 
 from bench import odoo_env
 from bench.local_checks import _insert_readings
@@ -51,7 +50,7 @@ def main(argv=None):
                         "vehicle_id": vehicle.id,
                         "vin": vehicle.vin_sn,
                         "odometer": int(40 * (size + 1)),
-                        "reading_date": date.today(),
+                        "reading_date": odoo_env.belgian_today(),
                         "description_lines": "Oil and filter change",
                     }
                 )

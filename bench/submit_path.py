@@ -19,7 +19,7 @@ its time.
 import cProfile
 import pstats
 import sys
-from datetime import date, timedelta
+from datetime import timedelta
 
 import requests
 
@@ -31,7 +31,7 @@ JOB_LINES = "Oil and filter change\nBrake pads front"
 
 
 def _make_registrations(env, company, model, count, offset):
-    today = date.today()
+    today = odoo_env.belgian_today()
     vehicles = env["fleet.vehicle"].create(
         [
             {

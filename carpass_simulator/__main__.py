@@ -43,6 +43,11 @@ def parse_args(argv=None):
         "--config", help="JSON file with settings, 'faults' and 'fault_queue'"
     )
     parser.add_argument(
+        "--clock",
+        help="freeze the simulator's instant, ISO 8601 with offset "
+        "(e.g. 2026-12-01T23:30:00Z); the 'clock' setting",
+    )
+    parser.add_argument(
         "--ready-file", help="written with the root URL once the server listens"
     )
     parser.add_argument("--quiet", action="store_true", help="no request log")
@@ -56,6 +61,8 @@ def main(argv=None):
     if args.config:
         with open(args.config, encoding="utf-8") as handle:
             config = json.load(handle)
+    if args.clock:
+        config = {**(config or {}), "clock": args.clock}
     simulator = Simulator(args.data, seed=seed, config=config)
     server = SimulatorServer((args.host, args.port), simulator, quiet=args.quiet)
     # SIGTERM (the launcher's stop) ends serve_forever like Ctrl+C does.

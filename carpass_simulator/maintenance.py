@@ -2,27 +2,17 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The weekly maintenance window: Thursday 19:00-24:00 CET (spec §2.6).
 
-Off by default: the simulator only follows the real clock when
-``maintenance_follow_clock`` is set, so tests never depend on the weekday.
+Off by default: the simulator only follows its clock when
+``maintenance_follow_clock`` is set, so tests never depend on the weekday; the
+``clock`` setting puts that clock on a chosen instant.
 """
 
-from datetime import datetime, timedelta, timezone
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import timedelta
+
+from .clock import BELGIAN_TIME, simulator_now
 
 THURSDAY = 3
 WINDOW_START_HOUR = 19
-
-
-def _belgian_zone():
-    # "CET" in the spec is read as Belgian local time (CET/CEST); without a
-    # time zone database, fixed UTC+1 is the closest reading.
-    try:
-        return ZoneInfo("Europe/Brussels")
-    except ZoneInfoNotFoundError:
-        return timezone(timedelta(hours=1))
-
-
-BELGIAN_TIME = _belgian_zone()
 
 
 def seconds_left_in_window(moment):
@@ -37,9 +27,12 @@ def seconds_left_in_window(moment):
 
 
 def maintenance_retry_after(settings, moment=None):
-    """Retry-After seconds when the API is in maintenance now, else None."""
+    """Retry-After seconds when the API is in maintenance now, else None.
+
+    ``moment`` defaults to the simulator's clock (see clock.py).
+    """
     if settings["maintenance"]:
         return settings["maintenance_retry_after"]
     if settings["maintenance_follow_clock"]:
-        return seconds_left_in_window(moment or datetime.now(timezone.utc))
+        return seconds_left_in_window(moment or simulator_now(settings))
     return None

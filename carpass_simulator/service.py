@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from . import checks
 from . import protocol as p
 from .activities import activities_payload
+from .clock import simulator_today
 from .report import HistoryReport, render_report_html, render_report_pdf
 from .settings import DEFAULT_SETTINGS
 from .storage import now_iso
@@ -62,8 +63,8 @@ class CarpassService:
             return {**DEFAULT_SETTINGS, **self.storage.get_value("settings", {})}
 
     def today(self):
-        configured = self.settings()["today"]
-        return date.fromisoformat(configured) if configured else date.today()
+        """The Belgian date every check decides by (clock.py)."""
+        return simulator_today(self.settings())
 
     def authenticate(self, username, password):
         with self.storage.transaction():

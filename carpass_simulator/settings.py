@@ -4,6 +4,8 @@
 
 from datetime import date
 
+from .clock import parse_instant
+
 REVIEW_OUTCOMES = ("done", "rejected")
 
 DEFAULT_SETTINGS = {
@@ -14,8 +16,11 @@ DEFAULT_SETTINGS = {
     "review_outcome": "done",
     # How long a "timeout" fault keeps the client waiting before dropping it.
     "timeout_seconds": 5.0,
-    # The simulator's "today" (YYYY-MM-DD); None follows the machine's date.
+    # The simulator's "today" (YYYY-MM-DD); None: the Belgian date of "clock".
     "today": None,
+    # The simulator's instant (ISO 8601 with offset), frozen; None: the machine's
+    # clock. Decides the Belgian date and the maintenance window (clock.py).
+    "clock": None,
     "require_software_headers": True,
     "maintenance": False,
     # Follow the real window, Thursday 19:00-24:00 Belgian time.
@@ -112,6 +117,16 @@ def _clean_setting(key, value):
             return date.fromisoformat(value).isoformat()
         except (TypeError, ValueError):
             raise SettingsError("today is a date as YYYY-MM-DD or null") from None
+    if key == "clock":
+        if value is None:
+            return None
+        try:
+            return parse_instant(value).isoformat()
+        except ValueError:
+            raise SettingsError(
+                "clock is an ISO 8601 instant with its offset "
+                "(e.g. 2026-12-01T23:30:00Z) or null"
+            ) from None
     raise AssertionError(key)
 
 

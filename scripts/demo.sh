@@ -15,8 +15,11 @@ trap cleanup EXIT INT TERM
 
 echo "== Car-Pass simulator on http://127.0.0.1:$sim_port/api"
 rm -f "$VAR/simulator-demo.sqlite3"
+# CARPASS_SIMULATOR_CLOCK (e.g. 2026-12-01T23:30:00Z) freezes the simulator's clock.
 "$PY" -m carpass_simulator --host 127.0.0.1 --port "$sim_port" \
-    --data "$VAR/simulator-demo.sqlite3" >"$VAR/simulator-demo.log" 2>&1 &
+    --data "$VAR/simulator-demo.sqlite3" \
+    ${CARPASS_SIMULATOR_CLOCK:+--clock "$CARPASS_SIMULATOR_CLOCK"} \
+    >"$VAR/simulator-demo.log" 2>&1 &
 pids+=($!)
 
 echo "== Fresh database $db with carpass_odoo and its demo data"

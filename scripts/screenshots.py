@@ -30,13 +30,17 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import requests
 import websocket
 
 HERE = Path(__file__).resolve().parent.parent
+# The plain-Python protocol package, for Car-Pass's today (the Belgian date).
+sys.path.insert(0, str(HERE / "carpass_odoo"))
+from carpass.clock import belgian_today  # noqa: E402
+
 ODOO_SRC = Path(os.environ.get("ODOO_SRC", "/opt/odoo/18.0"))
 PYTHON = HERE / ".venv" / "bin" / "python"
 VAR = HERE / "var" / "screenshots"
@@ -568,7 +572,7 @@ def shoot_end_of_repair(odoo, browser):
         "repair.order",
         "write",
         [beetle_repair],
-        {"carpass_odometer_date": (date.today() - timedelta(days=8)).isoformat()},
+        {"carpass_odometer_date": (belgian_today() - timedelta(days=8)).isoformat()},
     )
     shoes, fluid = add_parts(odoo, beetle_repair, ["Brake shoes (rear)", "Brake fluid"])
     # The fluid was mapped at an earlier repair; the shoes are new to Car-Pass.

@@ -5,11 +5,13 @@
 import itertools
 import random
 import threading
-from datetime import date, timedelta
+from datetime import timedelta
 
 from odoo import SUPERUSER_ID, api, fields
 from odoo.sql_db import db_connect
 from odoo.tests import TransactionCase, new_test_user
+
+from odoo.addons.carpass_odoo.carpass.clock import belgian_now, belgian_today
 
 from carpass_simulator.launcher import shared_simulator
 
@@ -75,8 +77,15 @@ class CarpassCase(TransactionCase):
         super().setUp()
         # Each test starts from a well-behaved Car-Pass, whatever the previous one set.
         self.simulator.admin.clear_faults()
+        # Both sides decide by one instant: Car-Pass's clock is set to Odoo's now,
+        # so a test run around Belgian midnight sees one Belgian date on both.
         self.simulator.admin.settings(
-            processing_polls=0, review_polls=1, review_outcome="done", maintenance=False
+            processing_polls=0,
+            review_polls=1,
+            review_outcome="done",
+            maintenance=False,
+            today=None,
+            clock=belgian_now().isoformat(),
         )
 
     @classmethod
@@ -159,7 +168,8 @@ class CarpassCase(TransactionCase):
 
     @staticmethod
     def today():
-        return date.today()
+        """Car-Pass's today: the Belgian date (carpass/clock.py), not the machine's."""
+        return belgian_today()
 
 
 class CommittedQueueCase(CarpassCase):

@@ -22,8 +22,10 @@ SOFTWARE = SoftwareId(
     builder="carpass_odoo contributors", name="carpass_odoo", version="18.0.1.0.0"
 )
 VIN = "WVWZZZ1KZAW000001"
-# One date for the whole run: the simulator's "today" is pinned to it.
-TODAY = date.today()
+# One instant for the whole run, whatever the wall clock says: the simulator's
+# clock is frozen on it, and TODAY is its Belgian date (10:00 in Brussels).
+CLOCK = "2026-03-16T09:00:00+00:00"
+TODAY = date(2026, 3, 16)
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +40,7 @@ def simulator_process(tmp_path_factory):
 def simulator(simulator_process):
     """The module's simulator, reset to its seed before each test."""
     simulator_process.admin.reset()
-    simulator_process.admin.settings(today=TODAY.isoformat())
+    simulator_process.admin.settings(clock=CLOCK)
     return simulator_process
 
 

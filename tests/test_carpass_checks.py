@@ -167,7 +167,11 @@ def test_non_alphanumeric_vin_blocks(vin, shown):
 def test_check_vin_never_raises_on_any_text(vin):
     findings = checks.check_vin(vin)
     assert codes(findings) <= set(checks.ALL_CODES)
-    assert all("%(" not in finding.message for finding in findings)
+    # A placeholder left unfilled; the VIN itself, shown as typed, may hold "%(".
+    assert all(
+        "%(" not in finding.message.replace(finding.params.get("vin", ""), "")
+        for finding in findings
+    )
 
 
 @given(st.text(alphabet="ABCDEFGHJKLMNPRSTUVWXYZ0123456789", min_size=17, max_size=17))

@@ -95,8 +95,8 @@ class TestCorrectionForm(CarpassCase):
             "1-XYZ-987",
             "Volkswagen",
             "Golf",
-            "45000",  # the reading first reported, the wrong one
-            "55000",  # the correct one
+            "45.000",  # the reading first reported, the wrong one, as Dutch writes it
+            "55.000",  # the correct one
             registration.request_guid,
             registration.name,
             "Tellerstand verkeerd ingegeven",
@@ -147,7 +147,7 @@ class TestCorrectionForm(CarpassCase):
         self.assertEqual(len(set(attachments.mapped("name"))), 2)
         self.assertEqual(base64.b64decode(attachments[0].datas), first)
         self.assertEqual(base64.b64decode(attachments[1].datas), second)
-        self.assertIn("55123", self.pdf_text(base64.b64decode(attachments[1].datas)))
+        self.assertIn("55.123", self.pdf_text(base64.b64decode(attachments[1].datas)))
         self.assertIn(registration.vin, attachments[0].name)
         self.assertTrue(
             all(name.endswith(".pdf") for name in attachments.mapped("name"))

@@ -2,6 +2,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Belgian garages work in Dutch or French: the shipped translations reach the user."""
 
+import re
+from datetime import timedelta
+
 from odoo.tests import tagged
 from odoo.tools.translate import code_translations
 
@@ -76,11 +79,39 @@ class TestTranslations(CarpassCase):
         french = finding_message(self.env_in("fr_BE"), round_reading)
         self.assertIn("rond getal", dutch)
         self.assertIn("nombre rond", french)
+        # Numbers as each language writes them (res.lang of nl_BE and fr_BE).
         for text in (dutch, french):
-            self.assertIn("100000", text)
-        self.assertEqual(
-            finding_message(self.env_in("en_US"), round_reading), round_reading.message
+            self.assertIn("100.000 km", text)
+        self.assertIn(
+            "100,000 km", finding_message(self.env_in("en_US"), round_reading)
         )
+
+    def test_dutch_user_reads_belgian_dates_and_numbers(self):
+        """The wizard's findings and the chatter write 158.421 km and dd-mm-yyyy."""
+        dutch_user = self.user_a
+        dutch_user.lang = "nl_BE"
+        previous_date = self.today() - timedelta(days=30)
+        vehicle = self.make_vehicle(readings=[(previous_date, 158_421)])
+        repair = self.make_repair(vehicle, odometer=150_000)
+        # The web client puts the user's language in the context of every call.
+        dutch_repair = repair.with_user(dutch_user).with_context(lang=dutch_user.lang)
+        action = dutch_repair.action_repair_end()
+        wizard = dutch_repair.env[action["res_model"]].browse(action["res_id"])
+        text = " ".join(re.sub(r"<[^>]+>", " ", str(wizard.findings_html)).split())
+        self.assertIn("158.421 km", text)
+        self.assertIn("150.000 km", text)
+        self.assertIn(previous_date.strftime("%d-%m-%Y"), text)
+        self.assertNotIn(previous_date.isoformat(), text)
+        self.assertNotIn("158421", text)
+
+        wizard.odometer = 158_521
+        wizard.action_send()
+        note = wizard.registration_id.message_ids.filtered(
+            lambda message: "158.521" in (message.body or "")
+        )
+        self.assertTrue(note, wizard.registration_id.message_ids.mapped("body"))
+        self.assertIn(self.today().strftime("%d-%m-%Y"), note[0].body)
+        self.assertNotIn(self.today().isoformat(), note[0].body)
 
     def test_every_check_message_is_translated(self):
         for lang in LANGUAGES:

@@ -53,6 +53,10 @@ class TestMiles(CarpassCase):
         )
 
     @staticmethod
+    def html_text(html):
+        return " ".join(re.sub(r"<[^>]+>", " ", str(html)).split())
+
+    @staticmethod
     def text(html):
         return " ".join(re.sub(r"<[^>]+>", " ", html.decode()).split())
 
@@ -137,10 +141,29 @@ class TestMiles(CarpassCase):
         )
         self.assertEqual(finding.suggestion, units.to_km(62_345, units.MILES))
         self.assertEqual(wizard.suggestion, 62_345, "offered as the dashboard shows it")
+        # The text says what the button puts: miles, with Car-Pass's km in brackets.
+        km = f"{finding.suggestion:,}"
+        self.assertIn(
+            f"did you mean 62,345 mi ({km} km)", self.html_text(wizard.findings_html)
+        )
         wizard.action_use_suggestion()
         self.assertEqual(wizard.odometer, 62_345)
         self.assertEqual(wizard.odometer_km, finding.suggestion)
         self.assertEqual(wizard._findings(), [], wizard.findings_html)
+
+    def test_suggestion_button_puts_the_value_its_text_shows(self):
+        vehicle = self.make_steadily_driven_miles_vehicle()
+        # About 62,000 mi expected; two digits swapped.
+        wizard = self.end_repair(self.make_repair(vehicle, odometer=26_345))
+        text = self.html_text(wizard.findings_html)
+        self.assertIn("The reading 26,345 mi (42,398 km)", text)
+        suggested = re.search(r"did you mean ([0-9,]+) mi \(([0-9,]+) km\)", text)
+        self.assertTrue(suggested, text)
+        shown_miles = int(suggested.group(1).replace(",", ""))
+        shown_km = int(suggested.group(2).replace(",", ""))
+        wizard.action_use_suggestion()
+        self.assertEqual(wizard.odometer, shown_miles)
+        self.assertEqual(wizard.odometer_km, shown_km)
 
     def test_pencil_shows_miles_and_corrects_in_km(self):
         today = self.today()
@@ -208,14 +231,14 @@ class TestMiles(CarpassCase):
         self.end_repair(repair).action_send()
         reports = self.env["ir.actions.report"]
         text = self.text(reports._render_qweb_html(REPAIR_REPORT, repair.ids)[0])
-        self.assertRegex(text, r"Odometer reading: 10000 mi \( ?16093 km ?\)")
+        self.assertRegex(text, r"Odometer reading: 10,000 mi \( ?16,093 km ?\)")
         registration = repair.carpass_registration_id
         self.company_a.carpass_document_language = "en"
         text = self.text(
             reports._render_qweb_html(CORRECTION_FORM, registration.ids)[0]
         )
-        self.assertIn("Reading (km) 16093", text, "the form asks Car-Pass for km")
-        self.assertIn("Dashboard reading (miles) 10000", text)
+        self.assertIn("Reading (km) 16,093", text, "the form asks Car-Pass for km")
+        self.assertIn("Dashboard reading (miles) 10,000", text)
 
     def test_mechanic_sees_the_unit_in_the_forms(self):
         vehicle = self.make_miles_vehicle()

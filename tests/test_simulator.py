@@ -17,7 +17,7 @@ from carpass_simulator.launcher import SimulatorAdminError, SimulatorProcess
 from carpass_simulator.maintenance import seconds_left_in_window
 from carpass_simulator.pdf import render_pdf
 from tests import simulator_fixtures
-from tests.simulator_fixtures import GARAGE_A, GARAGE_B, SOFTWARE, TODAY, VIN
+from tests.simulator_fixtures import CLOCK, GARAGE_A, GARAGE_B, SOFTWARE, TODAY, VIN
 
 simulator_process = simulator_fixtures.simulator_process
 simulator = simulator_fixtures.simulator
@@ -85,7 +85,7 @@ class TestPersistence:
     def test_restart_keeps_observations_counters_and_settings(self, tmp_path):
         data_path = tmp_path / "state.sqlite3"
         with SimulatorProcess.start(data_path=data_path) as first:
-            first.admin.settings(processing_polls=3, today=TODAY.isoformat())
+            first.admin.settings(processing_polls=3, clock=CLOCK)
             guid = create(first, key="reg-1").json()["requestGuid"]
             stats_before = first.admin.stats()
 
@@ -127,7 +127,7 @@ class TestPersistence:
         garage_c = simulator_fixtures.Garage("2345678901", "0876543210", "garage-c")
 
         with SimulatorProcess.start(seed_path=seed_path) as process:
-            process.admin.settings(today=TODAY.isoformat())
+            process.admin.settings(clock=CLOCK)
             response = create(process, garage_c)
             issues = [i["code"] for i in response.json()["issues"]]
 
@@ -472,6 +472,8 @@ class TestFaults:
             {"review_outcome": "maybe"},
             {"unknown_setting": 1},
             {"today": "tomorrow"},
+            {"clock": "2026-12-01T23:30:00"},
+            {"clock": "soon"},
         ],
     )
     def test_bad_settings_are_refused(self, simulator, change):

@@ -335,7 +335,7 @@ class TestVehicleHistory(CarpassCase):
             readings=[(self.today() - timedelta(days=30), 60123)]
         )
         self.assertRefused(
-            vehicle, "lower than the last known reading (60123 km", odometer=59123
+            vehicle, "lower than the last known reading (60,123 km", odometer=59123
         )
 
     def test_refuses_a_date_in_the_future(self):
@@ -372,7 +372,7 @@ class TestVehicleHistory(CarpassCase):
             vehicle.vin_sn, readings=[(self.today() - timedelta(days=5), 60123)]
         )
         self.assertCarpassError(
-            vehicle, "Car-Pass flagged the reading 45123 km", odometer=45123
+            vehicle, "Car-Pass flagged the reading 45,123 km", odometer=45123
         )
 
     def test_maintenance_window(self):

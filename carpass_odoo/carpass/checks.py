@@ -107,8 +107,8 @@ def _lt(message):
     return message
 
 
-# English messages; params are filled in with %(name)s. The Odoo layer translates
-# by code with the same params.
+# English messages; params are filled in with %(name)s by render_message. The Odoo
+# layer translates by code with the same params, shown in the user's language.
 MESSAGES = {
     VIN_MISSING: _lt("The VIN is missing."),
     VIN_LENGTH: _lt(
@@ -128,65 +128,65 @@ MESSAGES = {
     ),
     READING_TOO_LARGE: _lt(
         "The odometer reading %(reading)s is more than any odometer shows "
-        "(%(maximum)s km)."
+        "(%(maximum)s)."
     ),
     READING_LOWER: _lt(
-        "The reading %(reading)s km is lower than the previous one "
-        "(%(previous)s km on %(previous_date)s). If work was done on the "
+        "The reading %(reading)s is lower than the previous one "
+        "(%(previous)s on %(previous_date)s). If work was done on the "
         "odometer, declare it."
     ),
     TOO_MANY_KM_PER_DAY: _lt(
-        "The reading %(reading)s km means %(km_per_day)s km a day since the previous "
-        "one (%(previous)s km on %(previous_date)s), more than "
-        "%(limit)s km a day."
+        "The reading %(reading)s means %(km_per_day)s a day since the previous "
+        "one (%(previous)s on %(previous_date)s), more than "
+        "%(limit)s a day."
     ),
     READING_UNCHANGED: _lt(
-        "The reading %(reading)s km is the same as %(days)s days ago "
+        "The reading %(reading)s is the same as %(days)s days ago "
         "(%(previous_date)s): was the previous reading typed again?"
     ),
     DUPLICATE_TODAY: _lt(
-        "The reading %(reading)s km on %(reading_date)s has already been reported."
+        "The reading %(reading)s on %(reading_date)s has already been reported."
     ),
     READING_ABOVE_TREND: _lt(
-        "The reading %(reading)s km is far above what this vehicle usually drives: "
-        "about %(expected)s km was expected (at most %(highest)s km)."
+        "The reading %(reading)s is far above what this vehicle usually drives: "
+        "about %(expected)s was expected (at most %(highest)s)."
     ),
     READING_BELOW_TREND: _lt(
-        "The reading %(reading)s km is far below what this vehicle usually drives: "
-        "about %(expected)s km was expected (at least %(lowest)s km)."
+        "The reading %(reading)s is far below what this vehicle usually drives: "
+        "about %(expected)s was expected (at least %(lowest)s)."
     ),
     READING_IMPLAUSIBLE_DISTANCE: _lt(
-        "The reading %(reading)s km means %(distance)s km in %(days)s days since the "
-        "previous reading, far more than vehicles drive (at most %(highest)s km was "
+        "The reading %(reading)s means %(distance)s in %(days)s days since the "
+        "previous reading, far more than vehicles drive (at most %(highest)s was "
         "expected)."
     ),
     READING_LOW_FOR_NEW_VEHICLE: _lt(
-        "The reading %(reading)s km means only %(distance)s km in %(days)s days on a "
-        "vehicle that was new (at least %(lowest)s km was expected): a digit missing, "
+        "The reading %(reading)s means only %(distance)s in %(days)s days on a "
+        "vehicle that was new (at least %(lowest)s was expected): a digit missing, "
         "or the trip counter?"
     ),
     LIKELY_EXTRA_DIGIT: _lt(
-        "The reading %(reading)s km seems to have one digit too many: "
-        "did you mean %(suggestion)s km (about %(expected)s km was expected)?"
+        "The reading %(reading)s seems to have one digit too many: "
+        "did you mean %(suggestion)s (about %(expected)s was expected)?"
     ),
     LIKELY_MISSING_DIGIT: _lt(
-        "The reading %(reading)s km seems to miss a digit: "
-        "did you mean %(suggestion)s km (about %(expected)s km was expected)?"
+        "The reading %(reading)s seems to miss a digit: "
+        "did you mean %(suggestion)s (about %(expected)s was expected)?"
     ),
     LIKELY_SWAPPED_DIGITS: _lt(
-        "The reading %(reading)s km seems to have two digits swapped: "
-        "did you mean %(suggestion)s km (about %(expected)s km was expected)?"
+        "The reading %(reading)s seems to have two digits swapped: "
+        "did you mean %(suggestion)s (about %(expected)s was expected)?"
     ),
     LIKELY_SUBSTITUTED_DIGIT: _lt(
-        "The reading %(reading)s km seems to have one digit wrong: "
-        "did you mean %(suggestion)s km (about %(expected)s km was expected)?"
+        "The reading %(reading)s seems to have one digit wrong: "
+        "did you mean %(suggestion)s (about %(expected)s was expected)?"
     ),
     LIKELY_MILES: _lt(
         "The reading %(reading)s looks like miles: "
-        "did you mean %(suggestion)s km (about %(expected)s km was expected)?"
+        "did you mean %(suggestion)s (about %(expected)s was expected)?"
     ),
     ROUND_READING: _lt(
-        "The reading %(reading)s km is a round number: Car-Pass may ask whether it "
+        "The reading %(reading)s is a round number: Car-Pass may ask whether it "
         "was read off the odometer."
     ),
     DATE_INVALID: _lt("The reading date %(value)s is not a date."),
@@ -201,6 +201,59 @@ MESSAGES = {
     ),
 }
 ALL_CODES = tuple(MESSAGES)
+
+# Params that are distances in km (shown with their unit by the formatter) and dates
+# (ISO text in params, shown as the user's language writes dates).
+DISTANCE_PARAMS = frozenset(
+    (
+        "reading",
+        "previous",
+        "expected",
+        "highest",
+        "lowest",
+        "suggestion",
+        "distance",
+        "km_per_day",
+        "limit",
+        "maximum",
+    )
+)
+DATE_PARAMS = frozenset(("reading_date", "previous_date", "today"))
+
+
+def _plain_distance(kilometres):
+    return f"{kilometres} km"
+
+
+def _plain_date(day):
+    return day.isoformat()
+
+
+def render_message(
+    template, params, *, distance=_plain_distance, day=_plain_date, number=str
+):
+    """``template`` filled in with ``params``, each shown by its formatter.
+
+    ``distance(km: int) -> str`` shows a distance param with its unit, ``day(date)
+    -> str`` a date param, ``number(int) -> str`` any other whole number; text params
+    (a typed value, a VIN) are shown as they are. The defaults give the English
+    fallback (``1155555 km``, ``2026-03-16``); the Odoo layer passes formatters in
+    the user's language and the vehicle's unit (models/carpass_messages.py).
+    Raises KeyError/TypeError/ValueError on a template that does not fit the params.
+    """
+    shown = {}
+    for name, value in params.items():
+        whole = isinstance(value, int) and not isinstance(value, bool)
+        if whole and name in DISTANCE_PARAMS:
+            shown[name] = distance(value)
+        elif name in DATE_PARAMS and isinstance(value, str):
+            shown[name] = day(date.fromisoformat(value))
+        elif whole:
+            shown[name] = number(value)
+        else:
+            shown[name] = value
+    return template % shown
+
 
 _LIKELY_SLIP_CODES = {
     trend.EXTRA_DIGIT: LIKELY_EXTRA_DIGIT,
@@ -229,7 +282,7 @@ class Finding:
 
 
 def _finding(code, severity, **params):
-    return Finding(code, severity, MESSAGES[code] % params, params)
+    return Finding(code, severity, render_message(MESSAGES[code], params), params)
 
 
 def _shown(value):
@@ -490,9 +543,8 @@ def _trend_findings(
             "suggestion": suggestion,
             "expected": expectation.expected,
         }
-        return [
-            Finding(code, Severity.WARNING, MESSAGES[code] % params, params, suggestion)
-        ]
+        message = render_message(MESSAGES[code], params)
+        return [Finding(code, Severity.WARNING, message, params, suggestion)]
     if expectation.is_plausible(reading):
         return []
     if already_flagged:

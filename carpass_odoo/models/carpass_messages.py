@@ -2,7 +2,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Translated texts for what the plain-Python protocol layer reports in English."""
 
-from ..carpass import checks
+from odoo.tools.misc import format_date, formatLang
+
+from ..carpass import checks, units
 from ..carpass.exceptions import (
     CarpassAuthenticationError,
     CarpassNotFoundError,
@@ -13,17 +15,54 @@ from ..carpass.exceptions import (
 )
 
 
-def finding_message(env, finding):
-    """The finding's text in the user's language.
+def format_number(env, number):
+    """A whole number as the user's language writes it: 158.421 (nl_BE), 158,421 (en)."""
+    return formatLang(env, number, digits=0)
+
+
+def format_day(env, day):
+    """A calendar date in the user's language's date format (res.lang)."""
+    return format_date(env, day)
+
+
+def format_km(env, kilometres):
+    """A distance in km in the user's language: ``158.421 km`` for nl_BE."""
+    return env._("%(number)s km", number=format_number(env, kilometres))
+
+
+def format_distance(env, kilometres, odometer_unit=units.KILOMETERS):
+    """A distance in km as the vehicle's dashboard shows it.
+
+    A miles dashboard reads miles, with Car-Pass's km in brackets:
+    ``98.437 mi (158.421 km)``; a km dashboard reads ``158.421 km``.
+    """
+    if odometer_unit != units.MILES:
+        return format_km(env, kilometres)
+    return env._(
+        "%(miles)s mi (%(km)s)",
+        miles=format_number(env, units.from_km(kilometres, units.MILES)),
+        km=format_km(env, kilometres),
+    )
+
+
+def finding_message(env, finding, odometer_unit=units.KILOMETERS):
+    """The finding's text in the user's language, distances in the dashboard's unit.
 
     The English templates live in the plain-Python checks module, wrapped in a no-op
-    ``_lt`` so that Odoo's translation export picks them up for this addon.
+    ``_lt`` so that Odoo's translation export picks them up for this addon; dates and
+    numbers are written as the user's language writes them (res.lang).
     """
     template = checks.MESSAGES.get(finding.code)
     if template is None:
         return finding.message
     try:
-        return env._(template) % finding.params
+        return checks.render_message(
+            env._(template),
+            finding.params,
+            distance=lambda km: format_distance(env, km, odometer_unit),
+            day=lambda day: format_day(env, day),
+            number=lambda number: format_number(env, number),
+        )
     except (KeyError, TypeError, ValueError):
         return finding.message
 

@@ -7,7 +7,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..carpass import checks, units
-from .carpass_messages import finding_message
+from ..carpass.clock import belgian_today
+from .carpass_messages import finding_message, format_number
 from .carpass_registration_constants import (
     ATTENTION_COUNT_CAP,
     ATTENTION_STATES,
@@ -67,7 +68,7 @@ class CarpassRegistration(models.Model):
     )
     reading_date = fields.Date(
         required=True,
-        default=fields.Date.context_today,
+        default=lambda self: belgian_today(),
         tracking=True,
     )
     odometer_work = fields.Boolean(
@@ -200,7 +201,7 @@ class CarpassRegistration(models.Model):
 
     @api.constrains("odometer", "reading_date", "vin")
     def _check_reading(self):
-        today = fields.Date.context_today(self)
+        today = belgian_today()
         for registration in self:
             if registration.state in ("draft", "skipped"):
                 # A postponed report may wait for its reading; sending checks it.
@@ -244,8 +245,8 @@ class CarpassRegistration(models.Model):
             raise ValidationError(
                 _(
                     "%(reading)s is not a possible odometer reading (at most %(max)s km).",
-                    reading=reading,
-                    max=MAX_READING,
+                    reading=format_number(self.env, reading),
+                    max=format_number(self.env, MAX_READING),
                 )
             )
 
@@ -314,7 +315,7 @@ class CarpassRegistration(models.Model):
             vin=self.vin or "",
             reading=self.odometer,
             reading_date=self.reading_date,
-            today=fields.Date.context_today(self),
+            today=belgian_today(),
             history=self._carpass_history(self.vehicle_id, self.odometer_log_id),
             odometer_work=self.odometer_work,
             odometer_unit=self.odometer_unit,
@@ -327,7 +328,7 @@ class CarpassRegistration(models.Model):
                 {
                     "code": finding.code,
                     "severity": finding.severity.value,
-                    "message": finding_message(self.env, finding),
+                    "message": finding_message(self.env, finding, self.odometer_unit),
                     "suggestion": finding.suggestion or 0,
                 }
                 for finding in findings
@@ -394,7 +395,7 @@ class CarpassRegistration(models.Model):
         when one of that name already exists, so every print gets a name of its own.
         """
         self.ensure_one()
-        today = fields.Date.context_today(self)
+        today = belgian_today()
         base = _(
             "Car-Pass correction form %(vin)s %(date)s",
             vin=self.vin or self.name,
@@ -518,8 +519,8 @@ class CarpassRegistration(models.Model):
             raise ValidationError(
                 _(
                     "%(reading)s is not a possible odometer reading (at most %(max)s km).",
-                    reading=reading,
-                    max=MAX_READING,
+                    reading=format_number(self.env, reading),
+                    max=format_number(self.env, MAX_READING),
                 )
             )
         if vals.get("reading_date"):

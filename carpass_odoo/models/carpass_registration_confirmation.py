@@ -4,6 +4,8 @@
 from odoo import _, api, models
 from odoo.exceptions import AccessError, UserError
 
+from .carpass_messages import format_day, format_number
+
 
 class CarpassRegistrationConfirmation(models.AbstractModel):
     """Managers' answers to a flagged reading: confirm as correct, manual correction.
@@ -176,8 +178,8 @@ class CarpassRegistrationConfirmation(models.AbstractModel):
                 body=_(
                     "Manual correction asked to Car-Pass: %(reading)s km on %(date)s. "
                     "Reason: %(reason)s",
-                    reading=manual_correction.odometer_reading,
-                    date=manual_correction.odometer_reading_date,
+                    reading=format_number(self.env, manual_correction.odometer_reading),
+                    date=format_day(self.env, manual_correction.odometer_reading_date),
                     reason=manual_correction.reason,
                 )
             )

@@ -16,7 +16,12 @@ from ..carpass.exceptions import (
     CarpassUnavailableError,
 )
 from ..carpass.payloads import Correction, Observation, Status
-from .carpass_messages import carpass_error_message, finding_message
+from .carpass_messages import (
+    carpass_error_message,
+    finding_message,
+    format_day,
+    format_number,
+)
 from .carpass_registration_constants import (
     FLAGGED_STATES,
     PENDING_STATES,
@@ -164,7 +169,9 @@ class CarpassRegistrationSending(models.AbstractModel):
         self._set_local_issues(findings)
         if checks.has_blocking(findings):
             blocking = [f for f in findings if f.severity == checks.Severity.BLOCKING]
-            message = "; ".join(finding_message(self.env, f) for f in blocking)
+            message = "; ".join(
+                finding_message(self.env, f, self.odometer_unit) for f in blocking
+            )
             self.write({"state": "error", "error_message": message, "retryable": False})
             return self, False, message
         try:
@@ -412,8 +419,8 @@ class CarpassRegistrationSending(models.AbstractModel):
             "Car-Pass registration %(name)s (%(vin)s, %(odometer)s km on %(date)s): %(state)s.",
             name=self.name,
             vin=self.vin,
-            odometer=self.odometer,
-            date=self.reading_date,
+            odometer=format_number(self.env, self.odometer),
+            date=format_day(self.env, self.reading_date),
             state=self._state_label(),
         )
         # A log note: nobody is notified, and _message_log costs a fraction of

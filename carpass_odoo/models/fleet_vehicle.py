@@ -10,6 +10,8 @@ from odoo.exceptions import UserError
 from odoo.osv import expression
 
 from ..carpass import units
+from ..carpass.clock import belgian_today
+from .carpass_messages import format_day, format_number
 
 # Car-Pass documents are valid two months (the paper Car-Pass; carpass-api.md §7)
 # when Car-Pass does not say otherwise.
@@ -122,7 +124,7 @@ class FleetVehicle(models.Model):
     @api.depends("carpass_history_valid_until")
     @api.depends_context("tz")
     def _compute_carpass_history_state(self):
-        today = fields.Date.context_today(self)
+        today = belgian_today()
         soon = today + timedelta(days=HISTORY_EXPIRING_DAYS)
         for vehicle in self:
             valid_until = vehicle.carpass_history_valid_until
@@ -147,7 +149,7 @@ class FleetVehicle(models.Model):
         states = {value} if operator in ("=", "!=") else set(value or ())
         if operator in ("!=", "not in"):
             states = {state for state, _label in HISTORY_STATES} - states
-        today = fields.Date.context_today(self)
+        today = belgian_today()
         soon = today + timedelta(days=HISTORY_EXPIRING_DAYS)
         domains = {
             "none": [("carpass_history_valid_until", "=", False)],
@@ -218,7 +220,7 @@ class FleetVehicle(models.Model):
         ``history`` is the protocol's VehicleHistory; returns the attachment.
         """
         self.ensure_one()
-        today = fields.Date.context_today(self)
+        today = belgian_today()
         attachment = self.env["ir.attachment"].create(
             {
                 "name": f"carpass-history-{vin}-{today.isoformat()}.pdf",
@@ -228,7 +230,7 @@ class FleetVehicle(models.Model):
                 "res_id": self.id,
                 "description": _(
                     "Car-Pass history at %(reading)s km (request %(guid)s)",
-                    reading=reading,
+                    reading=format_number(self.env, reading),
                     guid=history.request_guid,
                 ),
             }
@@ -254,8 +256,8 @@ class FleetVehicle(models.Model):
                 _(
                     "Car-Pass history issued at %(reading)s km, valid until "
                     "%(valid_until)s.",
-                    reading=reading,
-                    valid_until=fields.Date.to_string(self.carpass_history_valid_until),
+                    reading=format_number(self.env, reading),
+                    valid_until=format_day(self.env, self.carpass_history_valid_until),
                 ),
                 history.public_url,
                 history.public_url,

@@ -3,6 +3,7 @@
 from odoo import api, fields, models
 
 from ..carpass import units
+from ..carpass.clock import belgian_today
 from .carpass_registration_constants import STATES
 
 
@@ -115,8 +116,7 @@ class RepairOrder(models.Model):
                     "vehicle_id": repair.carpass_vehicle_id.id,
                     "vin": repair.carpass_vin or "",
                     "odometer": repair.carpass_odometer_km,
-                    "reading_date": repair.carpass_odometer_date
-                    or fields.Date.context_today(repair),
+                    "reading_date": repair.carpass_odometer_date or belgian_today(),
                     "odometer_work": repair.carpass_odometer_work,
                 }
             )

@@ -6,6 +6,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..carpass import checks, units
+from ..carpass.clock import belgian_today
 from ..carpass.exceptions import (
     CarpassError,
     CarpassNotFoundError,
@@ -13,7 +14,12 @@ from ..carpass.exceptions import (
     CarpassUnavailableError,
     CarpassValidationError,
 )
-from ..models.carpass_messages import carpass_error_message, finding_message
+from ..models.carpass_messages import (
+    carpass_error_message,
+    finding_message,
+    format_day,
+    format_number,
+)
 from ..models.res_company import CARPASS_LANGUAGES
 
 # Findings the end-of-repair wizard only warns about, but that make Car-Pass refuse
@@ -53,9 +59,7 @@ class CarpassHistoryWizard(models.TransientModel):
         readonly=False,
         help="Odometer reading in km, read on the car today.",
     )
-    reading_date = fields.Date(
-        required=True, default=lambda self: fields.Date.context_today(self)
-    )
+    reading_date = fields.Date(required=True, default=lambda self: belgian_today())
     last_reading = fields.Integer(
         string="Last Known Reading",
         compute="_compute_from_vehicle",
@@ -170,7 +174,7 @@ class CarpassHistoryWizard(models.TransientModel):
         self.ensure_one()
         if not self.vehicle_id:
             return []
-        today = fields.Date.context_today(self)
+        today = belgian_today()
         return checks.check_observation(
             vin=self.vin or "",
             reading=self.odometer,
@@ -201,7 +205,11 @@ class CarpassHistoryWizard(models.TransientModel):
                 "The reading %(reading)s km is lower than the last known reading "
                 "(%(previous)s km on %(previous_date)s): Car-Pass issues no history "
                 "for it. Check the odometer and type the reading again.",
-                **params,
+                reading=format_number(self.env, params["reading"]),
+                previous=format_number(self.env, params["previous"]),
+                previous_date=format_day(
+                    self.env, fields.Date.to_date(params["previous_date"])
+                ),
             )
         return finding_message(self.env, finding)
 
@@ -243,7 +251,7 @@ class CarpassHistoryWizard(models.TransientModel):
                     "Car-Pass flagged the reading %(reading)s km and issued no "
                     "history (%(details)s). Check the VIN and the odometer, then "
                     "request the history again.",
-                    reading=self.odometer,
+                    reading=format_number(self.env, self.odometer),
                     details=details or error.message,
                 )
         if isinstance(error, CarpassNotFoundError):

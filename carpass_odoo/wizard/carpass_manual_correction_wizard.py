@@ -3,6 +3,7 @@
 from odoo import _, fields, models
 from odoo.exceptions import UserError
 
+from ..carpass.clock import belgian_today
 from ..carpass.payloads import ManualCorrection
 
 
@@ -24,7 +25,7 @@ class CarpassManualCorrectionWizard(models.TransientModel):
         self.ensure_one()
         if self.odometer <= 0:
             raise UserError(_("The odometer reading must be a positive whole number."))
-        if self.reading_date > fields.Date.context_today(self):
+        if self.reading_date > belgian_today():
             raise UserError(_("The reading date cannot be in the future."))
         if not (self.reason or "").strip():
             raise UserError(_("Give the reason for the manual correction."))

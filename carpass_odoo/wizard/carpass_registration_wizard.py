@@ -6,7 +6,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..carpass import checks, units
-from ..models.carpass_messages import finding_message
+from ..carpass.clock import belgian_today
+from ..models.carpass_messages import finding_message, format_number
 from ..models.carpass_registration_constants import MAX_READING, SKIP_REASONS
 
 SEVERITY_CLASSES = {
@@ -80,9 +81,7 @@ class CarpassRegistrationWizard(models.TransientModel):
             # The registration holds the km sent to Car-Pass; the mechanic sees the
             # dashboard (whole miles survive the round trip, see carpass/units.py).
             wizard.odometer = registration.dashboard_reading
-            wizard.reading_date = (
-                registration.reading_date or fields.Date.context_today(wizard)
-            )
+            wizard.reading_date = registration.reading_date or belgian_today()
             wizard.odometer_work = registration.odometer_work
 
     @api.depends("odometer", "odometer_unit")
@@ -113,8 +112,8 @@ class CarpassRegistrationWizard(models.TransientModel):
         return checks.check_observation(
             vin=self.vin or "",
             reading=self.odometer_km,
-            reading_date=self.reading_date or fields.Date.context_today(self),
-            today=fields.Date.context_today(self),
+            reading_date=self.reading_date or belgian_today(),
+            today=belgian_today(),
             history=registration._carpass_history(
                 registration.vehicle_id, registration.odometer_log_id
             ),
@@ -132,7 +131,7 @@ class CarpassRegistrationWizard(models.TransientModel):
             % (
                 SEVERITY_CLASSES[finding.severity],
                 escape(self._severity_label(finding.severity)),
-                finding_message(self.env, finding),
+                finding_message(self.env, finding, self.odometer_unit),
             )
             for finding in findings
         )
@@ -161,7 +160,7 @@ class CarpassRegistrationWizard(models.TransientModel):
             findings = self._findings()
             raise UserError(
                 "\n".join(
-                    finding_message(self.env, finding)
+                    finding_message(self.env, finding, self.odometer_unit)
                     for finding in findings
                     if finding.severity == checks.Severity.BLOCKING
                 )
@@ -208,8 +207,8 @@ class CarpassRegistrationWizard(models.TransientModel):
             raise UserError(
                 _(
                     "%(reading)s is not a possible odometer reading (at most %(max)s km).",
-                    reading=self.odometer,
-                    max=MAX_READING,
+                    reading=format_number(self.env, self.odometer),
+                    max=format_number(self.env, MAX_READING),
                 )
             )
         vin = (self.vin or "").strip().upper()
