@@ -153,10 +153,11 @@ class TestMiles(CarpassCase):
 
     def test_suggestion_button_puts_the_value_its_text_shows(self):
         vehicle = self.make_steadily_driven_miles_vehicle()
-        # About 62,000 mi expected; two digits swapped.
-        wizard = self.end_repair(self.make_repair(vehicle, odometer=26_345))
+        # About 62,000 mi expected; a 9 typed in front.
+        wizard = self.end_repair(self.make_repair(vehicle, odometer=962_345))
         text = self.html_text(wizard.findings_html)
-        self.assertIn("The reading 26,345 mi (42,398 km)", text)
+        typed_km = units.to_km(962_345, units.MILES)
+        self.assertIn(f"The reading 962,345 mi ({typed_km:,} km)", text)
         suggested = re.search(r"did you mean ([0-9,]+) mi \(([0-9,]+) km\)", text)
         self.assertTrue(suggested, text)
         shown_miles = int(suggested.group(1).replace(",", ""))
