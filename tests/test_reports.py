@@ -12,6 +12,7 @@ import subprocess
 import tempfile
 from datetime import date, timedelta
 
+from odoo import Command
 from odoo.tests import HttpCase, tagged
 from odoo.tools import format_date
 
@@ -19,6 +20,7 @@ from .common import CarpassCase
 
 CORRECTION_FORM = "carpass_odoo.action_report_carpass_correction_form"
 REPAIR_ORDER = "repair.action_report_repair_order"
+INVOICE = "account.account_invoices"
 GARAGE_NAME = "Garage Étoile"
 A4_POINTS = (595, 842)  # 210 x 297 mm, rounded to whole points
 
@@ -181,3 +183,52 @@ class TestReports(HttpCase, CarpassCase):
 
     def test_repair_orders_of_five_records(self):
         self.assert_repair_orders(self.make_repairs(5))
+
+    def make_invoices(self, count):
+        """``count`` posted invoices, each of the sale order of a repair of its vehicle.
+
+        In the database's main company: invoicing needs its chart of accounts.
+        """
+        company = self.env.ref("base.main_company")
+        labour = self.env["product.product"].create(
+            {"name": "Labour", "type": "service", "invoice_policy": "order"}
+        )
+        invoices = self.env["account.move"]
+        for index in range(count):
+            vehicle = self.make_vehicle(
+                company=company, license_plate=f"1-INV-{index:03d}"
+            )
+            repair = self.make_repair(vehicle, odometer=81000 + 3333 * index)
+            repair.carpass_odometer_date = self.today() - timedelta(days=20 + index)
+            repair.action_create_sale_order()
+            order = repair.sale_order_id
+            order.order_line = [
+                Command.create({"product_id": labour.id, "product_uom_qty": 1})
+            ]
+            order.action_confirm()
+            invoice = order._create_invoices()
+            invoice.action_post()
+            self.assertEqual(invoice.carpass_repair_ids, repair)
+            invoices |= invoice
+        return invoices
+
+    def assert_invoices(self, invoices):
+        pdf = self.render(INVOICE, invoices)
+        self.assertGreaterEqual(len(pdf_page_sizes(pdf)), len(invoices))
+        text = "\f".join(pdf_page_texts(pdf))
+        for repair in invoices.carpass_repair_ids:
+            for expected in (
+                repair.carpass_vin,
+                str(repair.carpass_odometer),
+                self.format_date(repair.carpass_odometer_date, repair.partner_id.lang),
+            ):
+                self.assertIn(expected, text)
+
+    def test_invoice_one_record(self):
+        self.assert_invoices(self.make_invoices(1))
+
+    def test_invoices_of_two_records(self):
+        self.assert_invoices(self.make_invoices(2))
+
+    def test_invoices_of_five_records(self):
+        self.assert_invoices(self.make_invoices(5))

@@ -18,6 +18,8 @@ from odoo import api, models
 
 from odoo.addons.base.models.ir_actions_report import _get_wkhtmltopdf_bin
 
+from ..carpass.wkhtmltopdf import converts_one_document
+
 _logger = logging.getLogger(__name__)
 
 
@@ -25,9 +27,11 @@ _logger = logging.getLogger(__name__)
 def wkhtmltopdf_takes_one_document():
     """Whether the installed wkhtmltopdf converts only one HTML document per call.
 
-    :return: True for a build on an unpatched Qt (``wkhtmltopdf --version`` without
-        "with patched qt", e.g. Debian's ``0.12.6``); False for the patched build or when
-        no wkhtmltopdf runs (Odoo then reports the missing binary itself).
+    Asked once per server process (the binary does not change while it runs).
+
+    :return: True for a build on an unpatched Qt (e.g. Debian's ``0.12.6``), see
+        :func:`converts_one_document`; False for the patched build or when no
+        wkhtmltopdf runs (Odoo then reports the missing binary itself).
     """
     binary = _get_wkhtmltopdf_bin()
     if not binary:
@@ -42,7 +46,7 @@ def wkhtmltopdf_takes_one_document():
         ).stdout
     except (OSError, subprocess.SubprocessError):
         return False
-    takes_one = "patched qt" not in version.lower()
+    takes_one = converts_one_document(version)
     if takes_one:
         _logger.info(
             "%s is built on an unpatched Qt: reports are rendered one record at a "
