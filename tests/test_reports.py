@@ -75,16 +75,17 @@ class TestReports(HttpCase, CarpassCase):
             ["carpass_odoo"], ["fr_BE"], overwrite=True
         )
 
-    def render(self, report, records):
+    def render(self, report, records, res_ids=None):
         """The PDF Odoo hands the garage's user for ``records``, as bytes.
 
+        ``res_ids`` (default: the records' ids) may name a record twice.
         The paper format without a report's own is the current company's: the garage's.
         """
         pdf, report_type = (
             self.env["ir.actions.report"]
             .with_company(records.company_id)
             .with_context(force_report_rendering=True)
-            ._render_qweb_pdf(report, records.ids)
+            ._render_qweb_pdf(report, res_ids or records.ids)
         )
         self.assertEqual(report_type, "pdf")
         self.assertTrue(pdf.startswith(b"%PDF"))
@@ -232,3 +233,20 @@ class TestReports(HttpCase, CarpassCase):
 
     def test_invoices_of_five_records(self):
         self.assert_invoices(self.make_invoices(5))
+
+    def test_same_record_twice_is_one_document(self):
+        """As in Odoo: printed twice in one PDF, and not kept (which copy would be?)."""
+        registration = self.make_registrations(1)
+        ids = [registration.id, registration.id]
+        pdf = self.render(CORRECTION_FORM, registration, res_ids=ids)
+        pages = pdf_page_texts(pdf)
+        self.assertEqual(len(pages), 2)
+        self.assertTrue(all(registration.vin in page for page in pages))
+        self.assertFalse(
+            self.env["ir.attachment"].search_count(
+                [
+                    ("res_model", "=", "carpass.registration"),
+                    ("res_id", "=", registration.id),
+                ]
+            )
+        )
