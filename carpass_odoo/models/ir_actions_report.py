@@ -5,8 +5,9 @@
 That build converts one HTML document per call and ignores ``--header-html`` and
 ``--footer-html``. Odoo passes one body file per record in a single call, so printing a
 selection makes it exit with code 1 and an empty PDF (``EmptyFileError`` when Odoo reads
-it). With that build only, each record is rendered on its own and the PDFs are merged;
-the patched build (0.12.6.1, "with patched qt") keeps Odoo's single call.
+it), whatever the report. With that build only, each body is converted on its own and
+the PDFs are merged; the patched build (0.12.6.1, "with patched qt") keeps Odoo's single
+call. See docs/deployment-reports.md.
 """
 
 import functools
@@ -60,13 +61,21 @@ class IrActionsReport(models.Model):
     _inherit = "ir.actions.report"
 
     def _render_qweb_pdf_prepare_streams(self, report_ref, data, res_ids=None):
-        """Render a selection record by record when wkhtmltopdf takes one document.
+        """Render a selection of the addon's records one by one, when needed.
 
-        Each record then gets its own PDF stream (and its own attachment, whatever its
-        number of pages), as Odoo gives it with the patched build. A selection holding
-        the same record twice is one merged document, as in Odoo.
+        Only with a wkhtmltopdf that takes one document, and only for reports on this
+        addon's models (``carpass.*``): each record then gets its own PDF and its own
+        attachment, whatever its number of pages, as Odoo gives them with the patched
+        build. Other reports keep Odoo's flow; :meth:`_run_wkhtmltopdf` converts their
+        pages one by one. A selection holding the same record twice is one merged
+        document, as in Odoo.
         """
-        if not (res_ids and len(res_ids) > 1 and wkhtmltopdf_takes_one_document()):
+        if not (
+            res_ids
+            and len(res_ids) > 1
+            and wkhtmltopdf_takes_one_document()
+            and self._get_report(report_ref).model.startswith("carpass.")
+        ):
             return super()._render_qweb_pdf_prepare_streams(
                 report_ref, data, res_ids=res_ids
             )
