@@ -39,6 +39,10 @@
     "assets": {
         "web.assets_backend": [
             "carpass_odoo/static/src/**/*",
+            ("remove", "carpass_odoo/static/src/report/**/*"),
+        ],
+        "web.report_assets_common": [
+            "carpass_odoo/static/src/report/carpass_reports.scss",
         ],
         "web.assets_tests": [
             "carpass_odoo/static/tests/tours/**/*",

@@ -1,6 +1,10 @@
 # Copyright 2026 carpass_odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""The printable correction form: a real PDF, in the company's language, kept."""
+"""The printable correction form: a real PDF, in the company's language, kept.
+
+An HttpCase: wkhtmltopdf loads the report assets from the running server, as in
+production (without a server it falls back to a system font and hides font problems).
+"""
 
 import base64
 import subprocess
@@ -8,7 +12,7 @@ import tempfile
 
 import polib
 
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 from odoo.tools.misc import file_path
 
 from .common import GARAGE_A, CarpassCase
@@ -17,7 +21,7 @@ REPORT = "carpass_odoo.action_report_carpass_correction_form"
 
 
 @tagged("post_install", "-at_install")
-class TestCorrectionForm(CarpassCase):
+class TestCorrectionForm(HttpCase, CarpassCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

@@ -14,3 +14,4 @@ from . import carpass_registration_attempt
 from . import carpass_activity
 from . import carpass_activity_mapping
 from . import carpass_registration_description
+from . import ir_actions_report

@@ -1,0 +1,252 @@
+# Copyright 2026 carpass_odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The PDFs as a garage prints them: an HTTP server runs, wkhtmltopdf loads the assets.
+
+The wkhtmltopdf of the machine renders for real (Debian's 0.12.6 on an unpatched Qt
+where the set-up installs it): one record and selections of 2 and 5, checked with
+poppler's pdftotext (real, searchable text) and pdfinfo (pages and their size).
+"""
+
+import re
+import subprocess
+import tempfile
+from datetime import date, timedelta
+
+from odoo import Command
+from odoo.tests import HttpCase, tagged
+from odoo.tools import format_date
+
+from .common import CarpassCase
+
+CORRECTION_FORM = "carpass_odoo.action_report_carpass_correction_form"
+REPAIR_ORDER = "repair.action_report_repair_order"
+INVOICE = "account.account_invoices"
+GARAGE_NAME = "Garage Étoile"
+A4_POINTS = (595, 842)  # 210 x 297 mm, rounded to whole points
+
+
+def run_poppler(tool, pdf, *args):
+    """Run a poppler tool (``pdftotext``, ``pdfinfo``) on PDF bytes; its stdout."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(pdf)
+        handle.flush()
+        return subprocess.run(
+            [tool, *args, handle.name, *(["-"] if tool == "pdftotext" else [])],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+
+
+def pdf_page_texts(pdf):
+    """The text of each page, in order (pdftotext ends every page with a form feed)."""
+    return run_poppler("pdftotext", pdf, "-layout").split("\f")[:-1]
+
+
+def pdf_page_sizes(pdf):
+    """Each page's size in whole points, e.g. ``[(595, 842)]`` for one A4 page."""
+    info = run_poppler("pdfinfo", pdf, "-f", "1", "-l", "10000")
+    return [
+        (round(float(width)), round(float(height)))
+        for width, height in re.findall(
+            r"^Page +\d+ size: +([\d.]+) x ([\d.]+) pts", info, re.MULTILINE
+        )
+    ]
+
+
+@tagged("post_install", "-at_install")
+class TestReports(HttpCase, CarpassCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_a.write(
+            {
+                "name": GARAGE_NAME,
+                "street": "Rue de l'Église 7",
+                "zip": "4000",
+                "city": "Liège",
+                "carpass_document_language": "fr",
+            }
+        )
+        cls.env["res.lang"]._activate_lang("fr_BE")
+        # Activating a language does not load the module's translations; installing
+        # it from Settings does. Load them as that would.
+        cls.env["ir.module.module"]._load_module_terms(
+            ["carpass_odoo"], ["fr_BE"], overwrite=True
+        )
+
+    def render(self, report, records, res_ids=None):
+        """The PDF Odoo hands the garage's user for ``records``, as bytes.
+
+        ``res_ids`` (default: the records' ids) may name a record twice.
+        The paper format without a report's own is the current company's: the garage's.
+        """
+        pdf, report_type = (
+            self.env["ir.actions.report"]
+            .with_company(records.company_id)
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(report, res_ids or records.ids)
+        )
+        self.assertEqual(report_type, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        return pdf
+
+    def make_registrations(self, count):
+        """``count`` registrations, each with its own VIN, plate, readings and dates."""
+        registrations = self.env["carpass.registration"]
+        for index in range(count):
+            vehicle = self.make_vehicle(license_plate=f"1-ETL-{index:03d}")
+            registrations |= self.make_registration(
+                odometer=41000 + 1111 * index,
+                vehicle=vehicle,
+                reading_date=self.today() - timedelta(days=index),
+                correction_reason=f"Compteur mal encodé n° {index}",
+            )
+        return registrations
+
+    def make_repairs(self, count):
+        """``count`` repairs of distinct vehicles, each with its reading and date."""
+        repairs = self.env["repair.order"]
+        for index in range(count):
+            vehicle = self.make_vehicle(license_plate=f"1-REP-{index:03d}")
+            repair = self.make_repair(vehicle, odometer=61000 + 2222 * index)
+            repair.carpass_odometer_date = self.today() - timedelta(days=10 + index)
+            repairs |= repair
+        return repairs
+
+    def format_date(self, value: date, lang="fr_BE"):
+        """A date as a report in ``lang`` shows it."""
+        return format_date(self.env, value, lang_code=lang)
+
+    def assert_correction_forms(self, registrations):
+        pdf = self.render(CORRECTION_FORM, registrations)
+        pages = pdf_page_texts(pdf)
+        self.assertEqual(len(pages), len(registrations), "one page per form")
+        self.assertEqual(pdf_page_sizes(pdf), [A4_POINTS] * len(registrations))
+        for page, registration in zip(pages, registrations, strict=True):
+            for expected in (
+                GARAGE_NAME,
+                "Rue de l'Église 7, 4000 Liège",
+                registration.vin,
+                registration.vehicle_id.license_plate,
+                str(registration.odometer),
+                self.format_date(registration.reading_date),
+                registration.name,
+                registration.correction_reason,
+            ):
+                self.assertIn(expected, page)
+            # The signature block is on the page of the data it signs.
+            self.assertIn("Lieu et date", page)
+            self.assertIn("Nom et signature", page)
+
+    def assert_repair_orders(self, repairs):
+        pdf = self.render(REPAIR_ORDER, repairs)
+        sizes = pdf_page_sizes(pdf)
+        self.assertGreaterEqual(len(sizes), len(repairs))
+        self.assertEqual(set(sizes), {A4_POINTS})
+        text = "\f".join(pdf_page_texts(pdf))
+        for repair in repairs:
+            for expected in (
+                repair.name,
+                repair.carpass_vin,
+                str(repair.carpass_odometer),
+                # A repair order speaks the customer's language.
+                self.format_date(repair.carpass_odometer_date, repair.partner_id.lang),
+            ):
+                self.assertIn(expected, text)
+
+    def test_correction_form_one_record(self):
+        self.assert_correction_forms(self.make_registrations(1))
+
+    def test_correction_forms_of_two_records(self):
+        self.assert_correction_forms(self.make_registrations(2))
+
+    def test_correction_forms_of_five_records_each_kept(self):
+        registrations = self.make_registrations(5)
+        self.assert_correction_forms(registrations)
+        for registration in registrations:
+            attachment = self.env["ir.attachment"].search(
+                [
+                    ("res_model", "=", "carpass.registration"),
+                    ("res_id", "=", registration.id),
+                ]
+            )
+            self.assertEqual(len(attachment), 1, "each form is kept on its record")
+            kept = pdf_page_texts(attachment.raw)
+            self.assertEqual(len(kept), 1)
+            self.assertIn(registration.vin, kept[0])
+
+    def test_repair_order_one_record(self):
+        self.assert_repair_orders(self.make_repairs(1))
+
+    def test_repair_orders_of_two_records(self):
+        self.assert_repair_orders(self.make_repairs(2))
+
+    def test_repair_orders_of_five_records(self):
+        self.assert_repair_orders(self.make_repairs(5))
+
+    def make_invoices(self, count):
+        """``count`` posted invoices, each of the sale order of a repair of its vehicle.
+
+        In the database's main company: invoicing needs its chart of accounts.
+        """
+        company = self.env.ref("base.main_company")
+        labour = self.env["product.product"].create(
+            {"name": "Labour", "type": "service", "invoice_policy": "order"}
+        )
+        invoices = self.env["account.move"]
+        for index in range(count):
+            vehicle = self.make_vehicle(
+                company=company, license_plate=f"1-INV-{index:03d}"
+            )
+            repair = self.make_repair(vehicle, odometer=81000 + 3333 * index)
+            repair.carpass_odometer_date = self.today() - timedelta(days=20 + index)
+            repair.action_create_sale_order()
+            order = repair.sale_order_id
+            order.order_line = [
+                Command.create({"product_id": labour.id, "product_uom_qty": 1})
+            ]
+            order.action_confirm()
+            invoice = order._create_invoices()
+            invoice.action_post()
+            self.assertEqual(invoice.carpass_repair_ids, repair)
+            invoices |= invoice
+        return invoices
+
+    def assert_invoices(self, invoices):
+        pdf = self.render(INVOICE, invoices)
+        self.assertGreaterEqual(len(pdf_page_sizes(pdf)), len(invoices))
+        text = "\f".join(pdf_page_texts(pdf))
+        for repair in invoices.carpass_repair_ids:
+            for expected in (
+                repair.carpass_vin,
+                str(repair.carpass_odometer),
+                self.format_date(repair.carpass_odometer_date, repair.partner_id.lang),
+            ):
+                self.assertIn(expected, text)
+
+    def test_invoice_one_record(self):
+        self.assert_invoices(self.make_invoices(1))
+
+    def test_invoices_of_two_records(self):
+        self.assert_invoices(self.make_invoices(2))
+
+    def test_invoices_of_five_records(self):
+        self.assert_invoices(self.make_invoices(5))
+
+    def test_same_record_twice_is_one_document(self):
+        """As in Odoo: printed twice in one PDF, and not kept (which copy would be?)."""
+        registration = self.make_registrations(1)
+        ids = [registration.id, registration.id]
+        pdf = self.render(CORRECTION_FORM, registration, res_ids=ids)
+        pages = pdf_page_texts(pdf)
+        self.assertEqual(len(pages), 2)
+        self.assertTrue(all(registration.vin in page for page in pages))
+        self.assertFalse(
+            self.env["ir.attachment"].search_count(
+                [
+                    ("res_model", "=", "carpass.registration"),
+                    ("res_id", "=", registration.id),
+                ]
+            )
+        )
