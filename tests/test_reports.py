@@ -118,6 +118,10 @@ class TestReports(HttpCase, CarpassCase):
         """A date as a report in ``lang`` shows it."""
         return format_date(self.env, value, lang_code=lang)
 
+    def format_number(self, value: int, lang="fr_BE"):
+        """An integer as a report in ``lang`` shows it (grouped by the language)."""
+        return self.env["res.lang"]._lang_get(lang).format("%d", value, grouping=True)
+
     def assert_correction_forms(self, registrations):
         pdf = self.render(CORRECTION_FORM, registrations)
         pages = pdf_page_texts(pdf)
@@ -129,7 +133,7 @@ class TestReports(HttpCase, CarpassCase):
                 "Rue de l'Église 7, 4000 Liège",
                 registration.vin,
                 registration.vehicle_id.license_plate,
-                str(registration.odometer),
+                self.format_number(registration.odometer),
                 self.format_date(registration.reading_date),
                 registration.name,
                 registration.correction_reason,
@@ -149,7 +153,7 @@ class TestReports(HttpCase, CarpassCase):
             for expected in (
                 repair.name,
                 repair.carpass_vin,
-                str(repair.carpass_odometer),
+                self.format_number(repair.carpass_odometer, repair.partner_id.lang),
                 # A repair order speaks the customer's language.
                 self.format_date(repair.carpass_odometer_date, repair.partner_id.lang),
             ):
@@ -220,7 +224,7 @@ class TestReports(HttpCase, CarpassCase):
         for repair in invoices.carpass_repair_ids:
             for expected in (
                 repair.carpass_vin,
-                str(repair.carpass_odometer),
+                self.format_number(repair.carpass_odometer, repair.partner_id.lang),
                 self.format_date(repair.carpass_odometer_date, repair.partner_id.lang),
             ):
                 self.assertIn(expected, text)
