@@ -85,7 +85,14 @@ class AdminClient:
         return self._call("POST", "faults/queue", {"faults": list(kinds)})
 
     def clear_faults(self):
+        """No fault rates, no queued faults, no injected answers."""
         return self._call("POST", "faults/clear", {})
+
+    def queue_answers(self, answers):
+        """Replace the next /api answers: [{"status": 201, "body": {...}} or
+        {"status": 201, "raw": "...", "content_type": "..."}]; "{requestGuid}"
+        is replaced with the GUID of the request handled."""
+        return self._call("POST", "answers", {"answers": list(answers)})
 
     def add_vehicle(self, vin, readings=(), pending_div=False, first_use_date=None):
         payload = {

@@ -1,0 +1,318 @@
+# Copyright 2026 carpass_odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Ready for the real Car-Pass: hostile answers, no look-up, the "minimal" profile.
+
+Each test drives the simulator over HTTP: its fault queue, its injected answers
+(/_admin/answers) and its "minimal" profile, which answers exactly as little as
+the one public client relies on (docs/carpass-api.md).
+"""
+
+from datetime import timedelta
+
+from odoo import fields
+from odoo.tests import tagged
+
+from odoo.addons.carpass_odoo.carpass.outcomes import MAX_AUTOMATIC_ATTEMPTS
+
+from .common import CarpassCase
+
+POST_OBSERVATION = "POST /api/observation"
+LOOKUP = "GET /api/observation"
+
+
+class ReadinessCase(CarpassCase):
+    profile = "full"
+
+    def setUp(self):
+        super().setUp()
+        self.simulator.admin.settings(profile=self.profile, timeout_seconds=0.3)
+        self.addCleanup(
+            self.simulator.admin.settings, profile="full", timeout_seconds=5.0
+        )
+        self.Registration = self.env["carpass.registration"]
+
+    def requests(self, route=POST_OBSERVATION):
+        return self.simulator.admin.stats()["requests"].get(route, 0)
+
+    def make_due(self, registration):
+        registration.write(
+            {"next_retry_at": fields.Datetime.now() - timedelta(seconds=1)}
+        )
+
+    def stored(self, registration):
+        return self.simulator.admin.observations(vin=registration.vin)
+
+
+@tagged("post_install", "-at_install")
+class TestHostileAnswers(ReadinessCase):
+    """A 2xx answer whose fields cannot be used never leaves a row in "sending"."""
+
+    def send_with_answer(self, **answer):
+        registration = self.make_registration()
+        self.simulator.admin.queue_answers([{"status": 201, **answer}])
+        registration.action_send()
+        return registration
+
+    def assert_kept_for_support(self, registration, marker):
+        stored = self.stored(registration)
+        self.assertEqual(len(stored), 1, "Car-Pass stored it")
+        self.assertEqual(registration.state, "error")
+        self.assertFalse(registration.retryable, "not looked up in a loop")
+        self.assertEqual(registration.request_guid, stored[0]["guid"])
+        self.assertTrue(registration.needs_attention)
+        self.assertIn(stored[0]["guid"], registration.error_message)
+        attempt = registration.attempt_ids.sorted("id")[-1]
+        self.assertEqual(attempt.outcome, "CarpassProtocolError")
+        self.assertEqual(attempt.http_status, 201)
+        self.assertIn(marker, attempt.answer_body, "the answer is kept for support")
+        self.assertNotIn(registration.vin, attempt.answer_body, "the VIN is masked")
+
+        # The retry cron leaves it alone; a person's "send" asks for the status.
+        posts = self.requests()
+        self.make_due(registration)
+        self.assertFalse(self.Registration._cron_carpass_retry())
+        self.assertEqual(registration.state, "error")
+        registration.action_send()
+        self.assertEqual(registration.state, "accepted")
+        self.assertEqual(self.requests() - posts, 0, "never created again")
+        self.assertEqual(len(self.stored(registration)), 1)
+
+    def test_reading_beyond_any_dashboard(self):
+        registration = self.send_with_answer(
+            body={
+                "requestGuid": "{requestGuid}",
+                "status": "DONE",
+                "odometerReading": 99999999999,
+            }
+        )
+        self.assert_kept_for_support(registration, "99999999999")
+
+    def test_reading_beyond_a_database_integer(self):
+        registration = self.send_with_answer(
+            body={
+                "requestGuid": "{requestGuid}",
+                "status": "DONE",
+                "odometerReading": 3000000000,
+            }
+        )
+        self.assert_kept_for_support(registration, "3000000000")
+
+    def test_nul_byte_in_the_vin(self):
+        registration = self.send_with_answer(
+            body={
+                "requestGuid": "{requestGuid}",
+                "status": "DONE",
+                "vin": "WVWZZZ1KZ\u0000W000001",
+            }
+        )
+        # The VIN itself is masked in the log, NUL included.
+        self.assert_kept_for_support(registration, '"vin": "WVW')
+
+    def test_nul_byte_in_an_issue_code(self):
+        registration = self.send_with_answer(
+            body={
+                "requestGuid": "{requestGuid}",
+                "status": "ACTION_REQUIRED",
+                "issues": [{"code": "READING\u0000TOO_HIGH", "actions": ["CONFIRM"]}],
+            }
+        )
+        self.assert_kept_for_support(registration, "READING\\u0000TOO_HIGH")
+
+    def test_lone_surrogate(self):
+        registration = self.send_with_answer(
+            raw='{"requestGuid": "{requestGuid}", "status": "DONE", '
+            '"issues": [{"code": "X", "message": "\\ud800"}]}'
+        )
+        self.assert_kept_for_support(registration, "\\ud800")
+
+    def test_unusable_guid_is_looked_up_and_found(self):
+        registration = self.send_with_answer(
+            body={"requestGuid": "bad/guid\u0000", "status": "DONE"}
+        )
+        self.assertEqual(registration.state, "error")
+        self.assertTrue(registration.outcome_unknown)
+        self.assertTrue(registration.retryable, "the look-up is harmless")
+        self.assertFalse(registration.request_guid)
+        posts = self.requests()
+        self.make_due(registration)
+        self.Registration._cron_carpass_retry()
+        self.assertEqual(registration.state, "accepted")
+        self.assertEqual(
+            registration.request_guid, self.stored(registration)[0]["guid"]
+        )
+        self.assertEqual(self.requests() - posts, 0)
+
+    def test_status_answer_with_a_huge_reading_does_not_stick(self):
+        registration = self.make_registration()
+        self.simulator.admin.settings(processing_polls=1)
+        registration.action_send()
+        self.assertEqual(registration.state, "ongoing")
+        self.simulator.admin.queue_answers(
+            [
+                {
+                    "status": 200,
+                    "body": {
+                        "requestGuid": "{requestGuid}",
+                        "status": "DONE",
+                        "odometerReading": 99999999999,
+                    },
+                }
+            ]
+        )
+        self.Registration._cron_carpass_refresh_status()
+        self.assertEqual(registration.state, "ongoing", "the status call failed")
+        self.assertIn("could not be used", registration.error_message)
+        self.assertNotEqual(registration.state, "sending")
+
+
+@tagged("post_install", "-at_install")
+class TestNoLookup(ReadinessCase):
+    """A look-up Car-Pass does not answer never leads to a second report."""
+
+    def assert_waits_for_a_person(self, registration):
+        self.assertEqual(registration.state, "error")
+        self.assertTrue(registration.outcome_unknown)
+        self.assertFalse(registration.retryable)
+        self.assertTrue(registration.needs_attention)
+        self.assertIn("check at Car-Pass", registration.error_message)
+
+    def test_lookup_404_is_not_never_arrived(self):
+        registration = self.make_registration()
+        self.simulator.admin.queue_faults(["drop"])
+        registration.action_send()
+        self.assertTrue(registration.outcome_unknown)
+        posts = self.requests()
+        self.simulator.admin.queue_answers(
+            [{"status": 404, "body": {"status": 404, "message": "Not found"}}]
+        )
+        self.make_due(registration)
+        self.Registration._cron_carpass_retry()
+        self.assert_waits_for_a_person(registration)
+        self.assertEqual(self.requests() - posts, 0)
+        self.assertEqual(len(self.stored(registration)), 1)
+
+    def test_lookup_501(self):
+        registration = self.make_registration()
+        self.simulator.admin.queue_faults(["timeout"])
+        registration.action_send()
+        self.simulator.admin.queue_answers(
+            [{"status": 501, "raw": "Not Implemented", "content_type": "text/plain"}]
+        )
+        self.make_due(registration)
+        self.Registration._cron_carpass_retry()
+        self.assert_waits_for_a_person(registration)
+
+    def test_automatic_attempts_are_capped(self):
+        registration = self.make_registration()
+        registration.write({"retry_count": MAX_AUTOMATIC_ATTEMPTS - 1})
+        self.simulator.admin.queue_faults(["503"])
+        registration.action_send()
+        self.assertEqual(registration.state, "error")
+        self.assertFalse(registration.retryable)
+        self.assertTrue(registration.needs_attention)
+        self.assertIn(str(MAX_AUTOMATIC_ATTEMPTS), registration.error_message)
+        self.make_due(registration)
+        self.assertFalse(self.Registration._cron_carpass_retry())
+        self.assertEqual(self.simulator_count(registration.vin), 0)
+
+
+@tagged("post_install", "-at_install")
+class TestMinimalProfile(ReadinessCase):
+    """End of service, retries and history against the least a Car-Pass may say."""
+
+    profile = "minimal"
+
+    def test_end_of_service(self):
+        vehicle = self.make_vehicle()
+        repair = self.make_repair(vehicle, odometer=45321)
+        self.end_repair(repair).action_send()
+        registration = repair.carpass_registration_id
+        stored = self.simulator.admin.observations(vin=vehicle.vin_sn)
+        self.assertEqual(len(stored), 1)
+        self.assertEqual(registration.request_guid, stored[0]["guid"])
+        self.assertEqual(registration.state, "ongoing", "pending at Car-Pass")
+        self.assertFalse(registration.error_message)
+
+        self.Registration._cron_carpass_refresh_status()
+        self.assertEqual(registration.state, "ongoing")
+        self.assertEqual(registration.carpass_status, "PROCESSED", "its own word")
+        self.assertFalse(registration.needs_attention)
+        self.assertEqual(len(self.simulator.admin.observations(vin=vehicle.vin_sn)), 1)
+
+    def test_error_bodies_with_status_and_message_only(self):
+        registration = self.make_registration()
+        self.company_a.carpass_password = "wrong"
+        registration.action_send()
+        self.assertEqual(registration.state, "error")
+        self.assertFalse(registration.retryable)
+        self.assertIn("credentials", registration.error_message)
+
+    def test_maintenance_recognised_by_its_message(self):
+        registration = self.make_registration()
+        self.simulator.admin.settings(maintenance=True, maintenance_retry_after=3600)
+        self.addCleanup(self.simulator.admin.settings, maintenance=False)
+        start = fields.Datetime.now()
+        registration.action_send()
+        self.assertIn("maintenance", registration.error_message)
+        self.assertTrue(registration.retryable)
+        self.assertGreaterEqual(
+            registration.next_retry_at, start + timedelta(seconds=3600 - 5)
+        )
+
+    def test_retry_after_a_transport_failure(self):
+        registration = self.make_registration()
+        self.simulator.admin.queue_faults(["503"])
+        registration.action_send()
+        self.assertTrue(registration.retryable)
+        self.assertFalse(registration.outcome_unknown)
+        self.make_due(registration)
+        self.Registration._cron_carpass_retry()
+        self.assertEqual(registration.state, "ongoing")
+        self.assertEqual(len(self.stored(registration)), 1)
+
+    def test_lost_answer_waits_for_a_person_then_sends_again_once(self):
+        registration = self.make_registration()
+        self.simulator.admin.queue_faults(["drop"])
+        registration.action_send()
+        self.assertTrue(registration.outcome_unknown)
+        self.assertEqual(len(self.stored(registration)), 1, "Car-Pass stored it")
+
+        posts = self.requests()
+        self.make_due(registration)
+        self.Registration._cron_carpass_retry()
+        self.assertEqual(self.requests(LOOKUP), 1)
+        self.assertEqual(registration.state, "error")
+        self.assertFalse(registration.retryable)
+        self.assertIn("check at Car-Pass", registration.error_message)
+        self.assertEqual(self.requests() - posts, 0, "no second POST")
+        # The cron never sends it again, however long it waits.
+        self.make_due(registration)
+        self.assertFalse(self.Registration._cron_carpass_retry())
+        # "Send" only asks again; "Send again" is a person's decision.
+        registration.action_send()
+        self.assertEqual(self.requests() - posts, 0)
+
+        registration.action_send_again()
+        self.assertEqual(registration.state, "ongoing")
+        stored = self.stored(registration)
+        self.assertEqual(len(stored), 1, "the idempotency key was honoured")
+        self.assertEqual(registration.request_guid, stored[0]["guid"])
+        self.assertEqual(self.requests() - posts, 1)
+
+    def test_history_without_a_pdf(self):
+        vehicle = self.make_vehicle()
+        action = vehicle.action_carpass_history()
+        wizard = self.env[action["res_model"]].with_context(**action["context"])
+        wizard = wizard.create({"vehicle_id": vehicle.id, "odometer": 45123})
+        result = wizard.action_request()
+        vehicle.invalidate_recordset()
+        guid = vehicle.carpass_history_request_guid
+        self.assertTrue(guid)
+        self.assertEqual(
+            vehicle.carpass_history_url, f"https://public.car-pass.be/vhr/{guid}"
+        )
+        self.assertFalse(vehicle.carpass_history_attachment_id)
+        self.assertEqual(result["tag"], "display_notification")
+        self.assertIn("no PDF", result["params"]["message"])
+        self.assertEqual(result["params"]["next"]["url"], vehicle.carpass_history_url)
+        self.assertIn("no PDF", vehicle.message_ids[0].body)
