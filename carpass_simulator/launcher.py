@@ -146,6 +146,7 @@ class SimulatorProcess:
         settings=None,
         seed_path=None,
         startup_timeout=20.0,
+        extra_args=(),
     ):
         """Start a simulator and return once it answers.
 
@@ -174,6 +175,7 @@ class SimulatorProcess:
             command += ["--config", str(config_path)]
         if seed_path:
             command += ["--seed", str(seed_path)]
+        command += list(extra_args)
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(
             path for path in (str(_PACKAGE_PARENT), env.get("PYTHONPATH")) if path

@@ -35,7 +35,10 @@ class SimulatorServer(ThreadingHTTPServer):
     # refuses connections when 40 clients arrive at once.
     request_queue_size = 256
 
-    def __init__(self, address, simulator, *, quiet=False):
+    def __init__(
+        self, address, simulator, *, quiet=False, socket_timeout=SOCKET_TIMEOUT_SECONDS
+    ):
+        self.socket_timeout = socket_timeout
         super().__init__(address, RequestHandler)
         self.simulator = simulator
         self.quiet = quiet
@@ -48,8 +51,12 @@ class SimulatorServer(ThreadingHTTPServer):
 
 class RequestHandler(BaseHTTPRequestHandler):
     server_version = "CarpassSimulator/1.0"
-    # socketserver sets it on the connection: reads and writes fail after it.
-    timeout = SOCKET_TIMEOUT_SECONDS
+
+    def setup(self):
+        # StreamRequestHandler sets ``timeout`` on the connection: reads and
+        # writes fail after it, so a silent client never holds a thread.
+        self.timeout = self.server.socket_timeout
+        super().setup()
 
     def do_GET(self):
         self._dispatch("GET")

@@ -135,7 +135,7 @@ class TestHostileAnswers:
 
     def test_lone_surrogate_as_json_escape(self):
         body = payloads.decode_json(
-            ('{"requestGuid": "%s", "vin": "\\ud800"}' % GUID).encode()
+            b'{"requestGuid": "' + GUID.encode() + b'", "vin": "\\ud800"}'
         )
         with pytest.raises(CarpassProtocolError) as caught:
             payloads.parse_observation_result(body)
