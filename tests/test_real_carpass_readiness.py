@@ -9,10 +9,17 @@ the one public client relies on (docs/carpass-api.md).
 
 from datetime import timedelta
 
+from freezegun import freeze_time
+
 from odoo import fields
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
+from odoo.addons.carpass_odoo.carpass.client import CarpassClient
+from odoo.addons.carpass_odoo.carpass.exceptions import CarpassUnavailableError
+from odoo.addons.carpass_odoo.carpass.maintenance import maintenance_window_end
 from odoo.addons.carpass_odoo.carpass.outcomes import MAX_AUTOMATIC_ATTEMPTS
+from odoo.addons.carpass_odoo.carpass.payloads import SoftwareId
 
 from .common import CarpassCase
 
@@ -316,3 +323,68 @@ class TestMinimalProfile(ReadinessCase):
         self.assertIn("no PDF", result["params"]["message"])
         self.assertEqual(result["params"]["next"]["url"], vehicle.carpass_history_url)
         self.assertIn("no PDF", vehicle.message_ids[0].body)
+
+
+@tagged("post_install", "-at_install")
+class TestEnvironments(ReadinessCase):
+    def test_fresh_company_sends_nothing_before_an_environment_is_chosen(self):
+        company = self.env["res.company"].create(
+            {
+                "name": "Fresh Garage",
+                "country_id": self.env.ref("base.be").id,
+                "carpass_enterprise_number": "0412345614",
+                "carpass_establishment_number": "2123456791",
+                "carpass_password": "demo-garage-a",
+            }
+        )
+        self.assertEqual(company.carpass_environment, "none")
+        registration = self.make_registration(company=company)
+        registration.action_send()
+        self.assertEqual(registration.state, "error")
+        self.assertFalse(registration.retryable)
+        self.assertIn("No Car-Pass environment", registration.error_message)
+        self.assertEqual(self.simulator_count(registration.vin), 0)
+
+    def test_url_override_is_https_only(self):
+        for url in ("http://example.com/api", "https://127.0.0.1/api", "ftp://x"):
+            with self.assertRaises(ValidationError):
+                self.company_b.carpass_url_override = url
+        self.company_b.write(
+            {
+                "carpass_environment": "test",
+                "carpass_url_override": "https://ws-test.example.be/api",
+            }
+        )
+        self.assertEqual(
+            self.company_b._carpass_base_url(), "https://ws-test.example.be/api"
+        )
+        self.company_b.carpass_url_override = False
+        self.assertIn("car-pass.be", self.company_b._carpass_base_url())
+
+    def test_maintenance_window_by_the_brussels_clock_makes_no_call(self):
+        client = CarpassClient(
+            self.simulator.base_url,
+            "2123456791",
+            "demo-garage-a",
+            software=SoftwareId("b", "n", "1"),
+            maintenance_clock=True,
+        )
+        calls = self.simulator.admin.stats()["requests"].get("GET /api/activities", 0)
+        # Thursday 3 December 2026, 18:30 UTC is 19:30 in Brussels.
+        with freeze_time("2026-12-03 18:30:00"):
+            with self.assertRaises(CarpassUnavailableError) as caught:
+                client.check_connection()
+        self.assertTrue(caught.exception.maintenance)
+        self.assertEqual(caught.exception.retry_after, 4 * 3600 + 30 * 60)
+        after = self.simulator.admin.stats()["requests"].get("GET /api/activities", 0)
+        self.assertEqual(after, calls, "no call inside the window")
+        with freeze_time("2026-12-03 17:59:00"):
+            self.assertIsNone(maintenance_window_end())
+        # Outside the window (the test machine's own clock, in a test run that
+        # is not on a Thursday evening) the call is made.
+        if maintenance_window_end() is None:
+            client.check_connection()
+            self.assertEqual(
+                self.simulator.admin.stats()["requests"]["GET /api/activities"],
+                calls + 1,
+            )

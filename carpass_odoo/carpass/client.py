@@ -93,7 +93,7 @@ class CarpassClient:
         """``maintenance_clock``: Car-Pass's weekly window (maintenance.py) is
         known by the clock, so no call is made inside it (for the real
         environments; a simulator has its own switch)."""
-        self.base_url, loopback = _checked_base_url(base_url)
+        self.base_url, loopback = checked_base_url(base_url)
         self.username = username
         # UTF-8 (RFC 7617) rather than requests' latin-1, which fails on e.g. "€".
         credentials = (username.encode("utf-8"), password.encode("utf-8"))
@@ -245,6 +245,14 @@ class CarpassClient:
 
     def check_connection(self):
         self._call("GET", payloads.CONNECTION_CHECK_PATH)
+
+    def call_raw(self, method, path, **options):
+        """One call as ``_call`` makes it, returning the raw 2xx response.
+
+        For the contract probe (probe.py), which reads the answer itself;
+        ``options`` are ``_call``'s (params, body, headers, accept).
+        """
+        return self._call(method, path, **options)
 
     # ------------------------------------------------------------------
     # Vehicle history helpers
@@ -517,7 +525,7 @@ def _raise_unless_history_available(result):
     raise error
 
 
-def _checked_base_url(base_url):
+def checked_base_url(base_url):
     """Return (normalised URL, is loopback); refuse anything but TLS off-host."""
     parts = urlsplit(base_url or "")
     if parts.username or parts.password:

@@ -26,6 +26,11 @@ def _brussels_now(now=None):
     return now.astimezone(BRUSSELS)
 
 
+def brussels_today(now=None):
+    """The Brussels calendar date at ``now`` (stand-in until a shared clock module)."""
+    return _brussels_now(now).date()
+
+
 def in_maintenance_window(now=None):
     """True when ``now`` is inside Thursday 19:00-24:00, Brussels time."""
     local = _brussels_now(now)

@@ -153,6 +153,9 @@ _STATUS_BY_WIRE = {
     "DONE": Status.DONE,
 }
 
+# The status words this addon knows (the probe compares answers with them).
+KNOWN_STATUS_WORDS = tuple(_STATUS_BY_WIRE)
+
 ACTION_CORRECT = "correct"
 ACTION_CONFIRM = "confirm"
 ACTION_MANUAL_CORRECTION = "manual_correction"

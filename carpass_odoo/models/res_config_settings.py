@@ -12,6 +12,11 @@ class ResConfigSettings(models.TransientModel):
     carpass_simulator_url = fields.Char(
         related="company_id.carpass_simulator_url", readonly=False
     )
+    carpass_url_override = fields.Char(
+        related="company_id.carpass_url_override",
+        readonly=False,
+        groups="carpass_odoo.group_carpass_manager",
+    )
     carpass_enterprise_number = fields.Char(
         related="company_id.carpass_enterprise_number", readonly=False
     )
