@@ -12,7 +12,7 @@ from datetime import timedelta
 from freezegun import freeze_time
 
 from odoo import fields
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
 from odoo.addons.carpass_odoo.carpass.client import CarpassClient
@@ -388,3 +388,43 @@ class TestEnvironments(ReadinessCase):
                 self.simulator.admin.stats()["requests"]["GET /api/activities"],
                 calls + 1,
             )
+
+
+@tagged("post_install", "-at_install")
+class TestProbeFromSettings(ReadinessCase):
+    def run_probe_as(self, user, **values):
+        settings = (
+            self.env["res.config.settings"].with_company(self.company_a).create({})
+        )
+        action = settings.with_user(user).action_carpass_probe()
+        wizard = (
+            self.env[action["res_model"]]
+            .with_user(user)
+            .with_context(**action["context"])
+            .create(values)
+        )
+        wizard.action_run()
+        return wizard
+
+    def test_manager_runs_the_probe_on_both_profiles(self):
+        registration = self.make_registration()
+        registration.action_send()
+        wizard = self.run_probe_as(
+            self.manager_a, request_guid=registration.request_guid
+        )
+        self.assertEqual(wizard.verdict, "compatible", wizard.report)
+        self.assertIn("== status of a request", wizard.report)
+        self.simulator.admin.settings(profile="minimal")
+        wizard = self.run_probe_as(
+            self.manager_a, request_guid=registration.request_guid
+        )
+        self.assertEqual(wizard.verdict, "compatible, with fallbacks", wizard.report)
+        self.assertIn("PROCESSED", wizard.report)
+
+    def test_user_cannot_run_the_probe(self):
+        with self.assertRaises(AccessError):
+            self.env["carpass.probe.wizard"].with_user(self.user_a).create({})
+        with self.assertRaises(AccessError):
+            self.env["res.config.settings"].with_user(
+                self.user_a
+            ).action_carpass_probe()

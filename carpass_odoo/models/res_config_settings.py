@@ -66,6 +66,22 @@ class ResConfigSettings(models.TransientModel):
         for settings in self:
             settings.carpass_is_branch = bool(settings.company_id.parent_id)
 
+    def action_carpass_probe(self):
+        """Open the contract probe (managers only, checked again when it runs).
+
+        It probes the company's saved settings: save changes first.
+        """
+        self.env["carpass.probe.wizard"]._check_manager()
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "carpass.probe.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "name": self.env._("Car-Pass contract probe"),
+            "context": {"default_company_id": self.company_id.id},
+        }
+
     def action_carpass_test_connection(self):
         self.ensure_one()
         self.execute()
