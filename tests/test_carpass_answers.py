@@ -213,3 +213,47 @@ class TestMaintenanceClock:
             ).odometer_reading_date,
             date,
         )
+
+
+class TestActivityFiles:
+    CSV = (
+        "category_code;category_nl;category_fr;category_de;category_en;code;nl;fr;de;en\n"
+        "MAINT;Onderhoud;Entretien;Wartung;Maintenance;OIL;Olie;Huile;Öl;Oil\n"
+        "MAINT;Onderhoud;Entretien;Wartung;Maintenance;FILTER;Filter;Filtre;;Filter\n"
+    )
+
+    def test_csv_two_levels(self):
+        activities = payloads.parse_activity_file(self.CSV.encode("utf-8-sig"), "a.csv")
+        assert [a.code for a in activities] == ["OIL", "FILTER"]
+        assert activities[0].category_code == "MAINT"
+        assert activities[0].category_labels["fr"] == "Entretien"
+        assert activities[1].labels == {"nl": "Filter", "fr": "Filtre", "en": "Filter"}
+
+    def test_the_sample_json(self):
+        from pathlib import Path
+
+        sample = Path(payloads.__file__).parent.parent / "data"
+        content = (sample / "carpass_activities_sample.json").read_bytes()
+        activities = payloads.parse_activity_file(content, "sample.json")
+        assert len({a.category_code for a in activities}) == 7
+        assert all(set(a.labels) == {"nl", "fr", "de", "en"} for a in activities)
+
+    @pytest.mark.parametrize(
+        "content, reason",
+        [
+            (b"\xff\xfe", "UTF-8"),
+            (b'{"categories": 1}', "categories"),
+            (b'{"categories": [{"code": "C", "labels": {"nl": "x"}}]}', "activities"),
+            (b"code;nl\nA;x\n", "category_code"),
+            (
+                b"category_code,category_nl,code,nl\nC,c,A,x\nC,c,A,y\n",
+                "appears twice",
+            ),
+            (b"category_code,category_nl,code,nl\nC,c,A\x00,x\n", "code"),
+            (b"category_code,category_nl,code,nl\nC,c,A,\n", "no label"),
+        ],
+    )
+    def test_refused_files(self, content, reason):
+        with pytest.raises(payloads.ActivityFileError) as caught:
+            payloads.parse_activity_file(content)
+        assert reason in str(caught.value)

@@ -7,12 +7,13 @@ Each test drives the simulator over HTTP: its fault queue, its injected answers
 the one public client relies on (docs/carpass-api.md).
 """
 
+import base64
 from datetime import timedelta
 
 from freezegun import freeze_time
 
 from odoo import fields
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from odoo.addons.carpass_odoo.carpass.client import CarpassClient
@@ -428,3 +429,79 @@ class TestProbeFromSettings(ReadinessCase):
             self.env["res.config.settings"].with_user(
                 self.user_a
             ).action_carpass_probe()
+
+
+@tagged("post_install", "-at_install")
+class TestActivityImport(ReadinessCase):
+    CSV_V1 = (
+        "category_code,category_nl,category_fr,category_de,category_en,code,nl,fr,de,en\n"
+        "ZZ_ENGINE,Motor,Moteur,Motor,Engine,ZZ_BELT,Riem,Courroie,Riemen,Timing belt\n"
+        "ZZ_ENGINE,Motor,Moteur,Motor,Engine,ZZ_DPF,Roetfilter,FAP,DPF,Particulate filter\n"
+        "ZZ_TYRES,Banden,Pneus,Reifen,Tyres,ZZ_TYRE,Band,Pneu,Reifen,Tyre\n"
+    )
+
+    def import_file(self, content, user=None, **values):
+        Wizard = self.env["carpass.activity.import.wizard"]
+        if user:
+            Wizard = Wizard.with_user(user)
+        wizard = Wizard.create(
+            {
+                "file": base64.b64encode(content),
+                "filename": "activities.csv",
+                **values,
+            }
+        )
+        return wizard.action_import()
+
+    def test_two_levels_import_and_reimport_keep_the_mappings(self):
+        Activity = self.env["carpass.activity"].with_context(active_test=False)
+        self.import_file(self.CSV_V1.encode(), user=self.manager_a)
+        belt = Activity.search([("code", "=", "ZZ_BELT")])
+        self.assertEqual(
+            (belt.category_code, belt.category_name), ("ZZ_ENGINE", "Engine")
+        )
+        self.assertEqual(belt.with_context(lang="en_US").name, "Timing belt")
+        category = self.env["product.category"].create({"name": "Belts"})
+        mapping = self.env["carpass.activity.mapping"].create(
+            {
+                "company_id": self.company_a.id,
+                "activity_id": belt.id,
+                "applies_to": "category",
+                "product_category_id": category.id,
+            }
+        )
+        # Car-Pass renames the belt, moves the tyre and drops the particulate filter.
+        version_2 = (
+            self.CSV_V1.replace("Timing belt", "Timing belt replacement")
+            .replace(
+                "ZZ_TYRES,Banden,Pneus,Reifen,Tyres,ZZ_TYRE",
+                "ZZ_ENGINE,Motor,Moteur,Motor,Engine,ZZ_TYRE",
+            )
+            .replace(
+                "ZZ_ENGINE,Motor,Moteur,Motor,Engine,ZZ_DPF,Roetfilter,FAP,DPF,"
+                "Particulate filter\n",
+                "",
+            )
+        )
+        result = self.import_file(version_2.encode(), user=self.manager_a)
+        self.assertIn("archived", result["params"]["message"])
+        self.assertEqual(mapping.activity_id, belt, "the mapping is kept")
+        self.assertEqual(
+            belt.with_context(lang="en_US").name, "Timing belt replacement"
+        )
+        self.assertEqual(
+            Activity.search([("code", "=", "ZZ_TYRE")]).category_code, "ZZ_ENGINE"
+        )
+        self.assertFalse(Activity.search([("code", "=", "ZZ_DPF")]).active)
+
+    def test_sample_list_and_refusals(self):
+        self.env["carpass.activity.import.wizard"].create(
+            {"use_sample": True}
+        ).action_import()
+        sample = self.env["carpass.activity"].search([("category_code", "!=", False)])
+        self.assertEqual(len(set(sample.mapped("category_code"))), 7)
+        with self.assertRaises(UserError) as caught:
+            self.import_file(b"code;nl\nA;x\n")
+        self.assertIn("category_code", str(caught.exception))
+        with self.assertRaises(AccessError):
+            self.import_file(self.CSV_V1.encode(), user=self.user_a)

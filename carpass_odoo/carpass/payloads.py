@@ -11,6 +11,7 @@ sees the dataclasses below.
 
 import base64
 import binascii
+import csv
 import json
 import unicodedata
 from dataclasses import dataclass, field
@@ -299,8 +300,14 @@ class DescriptionResult:
 
 @dataclass
 class Activity:
+    """A standard activity; ``labels`` and ``category_labels`` keyed by lower-case
+    language ("nl", "fr", "de", "en"); the category is empty when the source
+    has none (the API shape is not known)."""
+
     code: str
     labels: dict[str, str]
+    category_code: str = ""
+    category_labels: dict[str, str] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------------------
@@ -560,6 +567,140 @@ def parse_activities(body, language=None):
             activities.append(Activity(code=code, labels=labels))
     except _UnusableField as problem:
         raise _protocol_error(str(problem), False, body) from None
+    return activities
+
+
+ACTIVITY_FILE_LANGUAGES = ("nl", "fr", "de", "en")
+ACTIVITY_CSV_COLUMNS = (
+    "category_code",
+    "category_nl",
+    "category_fr",
+    "category_de",
+    "category_en",
+    "code",
+    "nl",
+    "fr",
+    "de",
+    "en",
+)
+
+
+class ActivityFileError(ValueError):
+    """An activities file this addon cannot read; the text says where."""
+
+
+def parse_activity_file(content, filename=""):
+    """Activities from a file the integrator receives (docs/carpass-api.md §9).
+
+    JSON: {"categories": [{"code", "labels": {"nl", "fr", "de", "en"},
+    "activities": [{"code", "labels": {...}}]}]}. CSV (UTF-8, comma or
+    semicolon): a header naming ACTIVITY_CSV_COLUMNS, one row per activity.
+    Returns Activity objects in file order; raises ActivityFileError.
+    """
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ActivityFileError("the file is not UTF-8 text") from None
+    if filename.lower().endswith(".json") or text.lstrip().startswith("{"):
+        return _activities_from_json(text)
+    return _activities_from_csv(text)
+
+
+def _labels(value, where):
+    if not isinstance(value, dict):
+        raise ActivityFileError(f"{where}: labels by language are missing")
+    labels = {}
+    for language, label in value.items():
+        language = str(language).lower()[:2]
+        if language not in ACTIVITY_FILE_LANGUAGES or label in (None, ""):
+            continue
+        if not isinstance(label, str) or len(label) > 500 or not is_clean_text(label):
+            raise ActivityFileError(f"{where}: the {language} label is not usable")
+        labels[language] = label.strip()
+    if not labels:
+        raise ActivityFileError(f"{where}: no label in nl, fr, de or en")
+    return labels
+
+
+def _activity_code(value, where):
+    code = value.strip() if isinstance(value, str) else ""
+    if not code or len(code) > MAX_CODE_LENGTH or not is_clean_text(code):
+        raise ActivityFileError(f"{where}: the code is missing or not usable")
+    return code
+
+
+def _activities_from_json(text):
+    try:
+        body = json.loads(text)
+    except (ValueError, RecursionError):
+        raise ActivityFileError("the file is not valid JSON") from None
+    categories = body.get("categories") if isinstance(body, dict) else None
+    if not isinstance(categories, list):
+        raise ActivityFileError('the JSON has no "categories" list')
+    activities = []
+    for number, category in enumerate(categories, start=1):
+        where = f"category {number}"
+        if not isinstance(category, dict):
+            raise ActivityFileError(f"{where}: not an object")
+        category_code = _activity_code(category.get("code"), where)
+        category_labels = _labels(category.get("labels"), where)
+        items = category.get("activities")
+        if not isinstance(items, list):
+            raise ActivityFileError(f'{where}: no "activities" list')
+        for index, item in enumerate(items, start=1):
+            item_where = f"{where}, activity {index}"
+            if not isinstance(item, dict):
+                raise ActivityFileError(f"{item_where}: not an object")
+            activities.append(
+                Activity(
+                    code=_activity_code(item.get("code"), item_where),
+                    labels=_labels(item.get("labels"), item_where),
+                    category_code=category_code,
+                    category_labels=category_labels,
+                )
+            )
+    return _unique(activities)
+
+
+def _activities_from_csv(text):
+    lines = text.splitlines()
+    if not lines:
+        raise ActivityFileError("the file is empty")
+    delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
+    reader = csv.DictReader(lines, delimiter=delimiter)
+    missing = {"category_code", "code"} - set(reader.fieldnames or ())
+    if missing:
+        raise ActivityFileError("the CSV header lacks " + ", ".join(sorted(missing)))
+    activities = []
+    for number, row in enumerate(reader, start=2):
+        where = f"line {number}"
+        activities.append(
+            Activity(
+                code=_activity_code(row.get("code"), where),
+                labels=_labels(
+                    {lang: row.get(lang) for lang in ACTIVITY_FILE_LANGUAGES}, where
+                ),
+                category_code=_activity_code(row.get("category_code"), where),
+                category_labels=_labels(
+                    {
+                        lang: row.get(f"category_{lang}")
+                        for lang in ACTIVITY_FILE_LANGUAGES
+                    },
+                    where,
+                ),
+            )
+        )
+    return _unique(activities)
+
+
+def _unique(activities):
+    seen = set()
+    for activity in activities:
+        if activity.code in seen:
+            raise ActivityFileError(f"the code {activity.code} appears twice")
+        seen.add(activity.code)
+    if not activities:
+        raise ActivityFileError("the file holds no activity")
     return activities
 
 
