@@ -404,7 +404,7 @@ class CarpassRegistrationSending(models.AbstractModel):
         elif plan.check_at_carpass:
             message = _(
                 "Outcome unknown: check at Car-Pass whether this reading arrived. "
-                "If it did not, use 'Send again'. (%(reason)s)",
+                "If it did not, use 'Send Again'. (%(reason)s)",
                 reason=message,
             )
         if plan.attempts_exhausted:
