@@ -28,7 +28,7 @@ class CarpassActivityImportWizard(models.TransientModel):
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
     )
-    file = fields.Binary(string="File", help="CSV or JSON, as documented.")
+    file = fields.Binary(help="CSV or JSON, as documented.")
     filename = fields.Char()
     use_sample = fields.Boolean(
         string="Load the Sample List",
