@@ -505,3 +505,46 @@ class TestActivityImport(ReadinessCase):
         self.assertIn("category_code", str(caught.exception))
         with self.assertRaises(AccessError):
             self.import_file(self.CSV_V1.encode(), user=self.user_a)
+
+
+@tagged("post_install", "-at_install")
+class TestExchangeLog(ReadinessCase):
+    def test_each_call_keeps_its_exchange_masked_for_managers(self):
+        registration = self.make_registration()
+        registration.action_send()
+        attempt = registration.attempt_ids
+        self.assertEqual(len(attempt), 1)
+        self.assertEqual(
+            (attempt.http_method, attempt.http_path, attempt.http_status),
+            ("POST", "observation", 201),
+        )
+        self.assertIn('"licensePlate": "***"', attempt.request_body)
+        self.assertIn('"odometerReading": 45123', attempt.request_body)
+        self.assertNotIn(registration.vin, attempt.request_body)
+        self.assertNotIn("demo-garage-a", attempt.request_body + attempt.answer_body)
+        self.assertIn(registration.request_guid, attempt.answer_body)
+        as_manager = attempt.with_user(self.manager_a)
+        self.assertEqual(as_manager.http_status, 201)
+        with self.assertRaises(AccessError):
+            attempt.with_user(self.user_a).read(["answer_body"])
+        self.assertEqual(
+            attempt.with_user(self.user_a).read(["outcome"])[0]["outcome"], "done"
+        )
+
+    def test_bodies_are_purged_after_the_configured_days(self):
+        registration = self.make_registration()
+        registration.action_send()
+        attempt = registration.attempt_ids
+        self.env["ir.config_parameter"].sudo().set_param(
+            "carpass_odoo.exchange_log_days", "3"
+        )
+        Attempt = self.env["carpass.registration.attempt"]
+        self.assertEqual(Attempt._cron_purge_exchange_log(), 0, "too recent")
+        self.env.cr.execute(
+            "UPDATE carpass_registration_attempt SET create_date = %s WHERE id = %s",
+            [fields.Datetime.now() - timedelta(days=4), attempt.id],
+        )
+        attempt.invalidate_recordset()
+        self.assertEqual(Attempt._cron_purge_exchange_log(), 1)
+        self.assertFalse(attempt.request_body or attempt.answer_body)
+        self.assertEqual(attempt.http_status, 201, "the call itself stays")
