@@ -30,6 +30,8 @@
         "wizard/carpass_confirm_wizard_views.xml",
         "wizard/carpass_manual_correction_wizard_views.xml",
         "wizard/carpass_history_wizard_views.xml",
+        "wizard/carpass_probe_wizard_views.xml",
+        "wizard/carpass_activity_import_wizard_views.xml",
         "data/ir_actions_server.xml",
         "reports/carpass_reports.xml",
         "reports/carpass_correction_form_templates.xml",

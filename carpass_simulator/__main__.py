@@ -10,8 +10,9 @@ import signal
 import sys
 
 from .app import Simulator
+from .profiles import PROFILES
 from .seed import load_seed_file
-from .server import SimulatorServer
+from .server import SOCKET_TIMEOUT_SECONDS, SimulatorServer
 
 
 def _loopback_host(value):
@@ -51,6 +52,18 @@ def parse_args(argv=None):
         "--ready-file", help="written with the root URL once the server listens"
     )
     parser.add_argument("--quiet", action="store_true", help="no request log")
+    parser.add_argument(
+        "--profile",
+        choices=PROFILES,
+        help="how much the simulated Car-Pass says (default: full; "
+        "also the 'profile' setting of /_admin/settings)",
+    )
+    parser.add_argument(
+        "--socket-timeout",
+        type=float,
+        default=SOCKET_TIMEOUT_SECONDS,
+        help="seconds a silent client may hold a connection",
+    )
     return parser.parse_args(argv)
 
 
@@ -63,8 +76,15 @@ def main(argv=None):
             config = json.load(handle)
     if args.clock:
         config = {**(config or {}), "clock": args.clock}
+    if args.profile:
+        config = {**(config or {}), "profile": args.profile}
     simulator = Simulator(args.data, seed=seed, config=config)
-    server = SimulatorServer((args.host, args.port), simulator, quiet=args.quiet)
+    server = SimulatorServer(
+        (args.host, args.port),
+        simulator,
+        quiet=args.quiet,
+        socket_timeout=args.socket_timeout,
+    )
     # SIGTERM (the launcher's stop) ends serve_forever like Ctrl+C does.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     print(

@@ -49,6 +49,15 @@ def clear_faults(simulator, request):
     return get_faults(simulator, request)
 
 
+def get_answers(simulator, request):
+    return 200, {"queue": simulator.answer_queue()}
+
+
+def queue_answers(simulator, request):
+    simulator.queue_answers(request.json().get("answers"))
+    return get_answers(simulator, request)
+
+
 def list_vehicles(simulator, request):
     storage = simulator.storage
     with storage.transaction():
@@ -107,6 +116,8 @@ ROUTES = (
     Route("POST", "/_admin/faults", set_faults),
     Route("POST", "/_admin/faults/queue", queue_faults),
     Route("POST", "/_admin/faults/clear", clear_faults),
+    Route("GET", "/_admin/answers", get_answers),
+    Route("POST", "/_admin/answers", queue_answers),
     Route("GET", "/_admin/vehicles", list_vehicles),
     Route("POST", "/_admin/vehicles", create_vehicle),
     Route("POST", "/_admin/vehicles/{vin}/register", register_vehicle),

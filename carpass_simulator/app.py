@@ -10,6 +10,7 @@ from .service import CarpassService
 from .settings import (
     DEFAULT_FAULTS,
     check_total_rate,
+    clean_answers,
     clean_fault_queue,
     clean_faults,
     clean_settings,
@@ -85,3 +86,25 @@ class Simulator:
         with self.storage.transaction():
             self.storage.set_value("faults", dict(DEFAULT_FAULTS))
             self.storage.set_value("fault_queue", [])
+            self.storage.set_value("answer_queue", [])
+
+    def queue_answers(self, answers):
+        """Answers that replace the next /api answers, whatever the request was
+        (the request is still handled: Car-Pass did its work, then said this)."""
+        answers = clean_answers(answers)
+        with self.storage.transaction():
+            queue = self.storage.get_value("answer_queue", [])
+            self.storage.set_value("answer_queue", queue + answers)
+
+    def answer_queue(self):
+        with self.storage.transaction():
+            return self.storage.get_value("answer_queue", [])
+
+    def next_answer(self):
+        """The injected answer for the request being handled, or None."""
+        with self.storage.transaction():
+            queue = self.storage.get_value("answer_queue", [])
+            if not queue:
+                return None
+            self.storage.set_value("answer_queue", queue[1:])
+            return queue[0]

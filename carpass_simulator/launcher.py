@@ -85,7 +85,14 @@ class AdminClient:
         return self._call("POST", "faults/queue", {"faults": list(kinds)})
 
     def clear_faults(self):
+        """No fault rates, no queued faults, no injected answers."""
         return self._call("POST", "faults/clear", {})
+
+    def queue_answers(self, answers):
+        """Replace the next /api answers: [{"status": 201, "body": {...}} or
+        {"status": 201, "raw": "...", "content_type": "..."}]; "{requestGuid}"
+        is replaced with the GUID of the request handled."""
+        return self._call("POST", "answers", {"answers": list(answers)})
 
     def add_vehicle(self, vin, readings=(), pending_div=False, first_use_date=None):
         payload = {
@@ -139,6 +146,7 @@ class SimulatorProcess:
         settings=None,
         seed_path=None,
         startup_timeout=20.0,
+        extra_args=(),
     ):
         """Start a simulator and return once it answers.
 
@@ -167,6 +175,7 @@ class SimulatorProcess:
             command += ["--config", str(config_path)]
         if seed_path:
             command += ["--seed", str(seed_path)]
+        command += list(extra_args)
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(
             path for path in (str(_PACKAGE_PARENT), env.get("PYTHONPATH")) if path

@@ -10,6 +10,8 @@ from . import protocol as p
 from .service import ApiError
 
 MAX_BODY_BYTES = 1_000_000
+# Deeper JSON is refused before parsing (no real request nests more than 3).
+MAX_JSON_DEPTH = 32
 
 
 @dataclass
@@ -26,13 +28,39 @@ class Request:
         """The body as a JSON object; an empty body is an empty object."""
         if not self.body.strip():
             return {}
+        if json_depth(self.body) > MAX_JSON_DEPTH:
+            raise ApiError(
+                400, p.MALFORMED_JSON, f"The body nests deeper than {MAX_JSON_DEPTH}."
+            )
         try:
             value = json.loads(self.body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
+        except (UnicodeDecodeError, ValueError, RecursionError):
             value = None
         if not isinstance(value, dict):
             raise ApiError(400, p.MALFORMED_JSON, "The body is not a JSON object.")
         return value
+
+
+def json_depth(body):
+    """How deep the arrays and objects of a JSON text nest (strings skipped)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in body:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x5D, 0x7D):  # ] }
+            depth -= 1
+    return deepest
 
 
 class Route:

@@ -11,7 +11,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from . import admin, api
+from . import admin, api, profiles
 from . import protocol as p
 from .faults import BEFORE_HANDLING
 from .maintenance import maintenance_retry_after
@@ -24,10 +24,21 @@ _logger = logging.getLogger(__name__)
 _AUTH_CHALLENGE = {"WWW-Authenticate": 'Basic realm="Car-Pass simulator"'}
 
 
+# A client that sends nothing (or less than its Content-Length) is dropped
+# after this long, so it never holds a thread.
+SOCKET_TIMEOUT_SECONDS = 10.0
+
+
 class SimulatorServer(ThreadingHTTPServer):
     daemon_threads = True
+    # The listen backlog: connections waiting for accept(). socketserver's 5
+    # refuses connections when 40 clients arrive at once.
+    request_queue_size = 256
 
-    def __init__(self, address, simulator, *, quiet=False):
+    def __init__(
+        self, address, simulator, *, quiet=False, socket_timeout=SOCKET_TIMEOUT_SECONDS
+    ):
+        self.socket_timeout = socket_timeout
         super().__init__(address, RequestHandler)
         self.simulator = simulator
         self.quiet = quiet
@@ -40,6 +51,12 @@ class SimulatorServer(ThreadingHTTPServer):
 
 class RequestHandler(BaseHTTPRequestHandler):
     server_version = "CarpassSimulator/1.0"
+
+    def setup(self):
+        # StreamRequestHandler sets ``timeout`` on the connection: reads and
+        # writes fail after it, so a silent client never holds a thread.
+        self.timeout = self.server.socket_timeout
+        super().setup()
 
     def do_GET(self):
         self._dispatch("GET")
@@ -83,17 +100,39 @@ class RequestHandler(BaseHTTPRequestHandler):
         else:
             self._send_json(404, ApiError(404, p.NOT_FOUND, "Not found.").body())
 
+    def _send_injected(self, answer, payload):
+        """Send an answer queued through /_admin/answers instead of ``payload``."""
+        guid = payload.get("requestGuid") if isinstance(payload, dict) else None
+        if answer["raw"] is not None:
+            text = answer["raw"].replace("{requestGuid}", guid or "")
+        else:
+            text = json.dumps(_with_guid(answer["body"], guid))
+        self._send(answer["status"], answer["content_type"], text.encode("utf-8"))
+
     def _read_body(self):
+        """The body, or ApiError 400/413; the connection closes after an error,
+        since the rest of a refused body would be read as the next request."""
         length = self.headers.get("Content-Length")
         if not length:
             return b""
         try:
             size = int(length)
         except ValueError:
-            raise ApiError(400, "BAD_REQUEST", "Invalid Content-Length.") from None
+            size = -1
+        if size < 0:
+            self.close_connection = True
+            raise ApiError(400, "BAD_REQUEST", "Invalid Content-Length.")
         if size > MAX_BODY_BYTES:
+            self.close_connection = True
             raise ApiError(413, "PAYLOAD_TOO_LARGE", "The body is too large.")
-        return self.rfile.read(size)
+        try:
+            body = self.rfile.read(size)
+        except TimeoutError:
+            body = b""
+        if len(body) < size:
+            self.close_connection = True
+            raise ApiError(400, "BAD_REQUEST", "The body is shorter than announced.")
+        return body
 
     # -- /api --------------------------------------------------------------
 
@@ -135,10 +174,16 @@ class RequestHandler(BaseHTTPRequestHandler):
 
         establishment = None
         headers = {}
+        profile = settings["profile"]
+        route_key = f"{request.method} {route_name}"
         try:
             establishment = self._authenticate(request)
             if route_error is not None:
                 raise route_error
+            if not profiles.offers(profile, route_key):
+                raise ApiError(
+                    405, "METHOD_NOT_ALLOWED", f"{request.method} is not allowed here."
+                )
             self._check_software_headers(request, settings)
             request.params = params
             status, payload = route.handler(simulator, request, establishment)
@@ -151,6 +196,11 @@ class RequestHandler(BaseHTTPRequestHandler):
             status = 500
             payload = ApiError(500, p.INTERNAL_ERROR, "Simulator failure.").body()
         self._record(request, route_name, establishment, status, fault)
+        payload = profiles.shape_answer(profile, route_key, status, payload)
+        injected = simulator.next_answer()
+        if injected is not None:
+            self._send_injected(injected, payload)
+            return
 
         if fault == "timeout":
             time.sleep(settings["timeout_seconds"])
@@ -231,6 +281,10 @@ class RequestHandler(BaseHTTPRequestHandler):
         except (SettingsError, SeedError) as error:
             status = 400
             payload = ApiError(400, p.VALIDATION_FAILED, str(error)).body()
+        except Exception:
+            _logger.exception("simulator failure on %s", request.path)
+            status = 500
+            payload = ApiError(500, p.INTERNAL_ERROR, "Simulator failure.").body()
         self._send_json(status, payload)
 
     def _public(self, request):
@@ -261,3 +315,14 @@ class RequestHandler(BaseHTTPRequestHandler):
     def _drop(self):
         """Close the connection without a single byte of answer."""
         self.close_connection = True
+
+
+def _with_guid(value, guid):
+    """``value`` with "{requestGuid}" in its strings replaced by ``guid``."""
+    if isinstance(value, str):
+        return value.replace("{requestGuid}", guid or "")
+    if isinstance(value, dict):
+        return {key: _with_guid(item, guid) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_with_guid(item, guid) for item in value]
+    return value

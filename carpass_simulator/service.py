@@ -171,11 +171,10 @@ class CarpassService:
                 if key
                 else None
             )
-            if observation is None:
-                raise ApiError(
-                    404, p.NOT_FOUND, "No observation was received with this reference."
-                )
-            return 200, self._payload(observation)
+            # ASSUMED shape (the look-up is not in the spec): a list, empty when
+            # nothing was received with this reference.
+            found = [] if observation is None else [self._payload(observation)]
+            return 200, {"observations": found}
 
     def get_status(self, establishment, guid):
         with self.storage.transaction():

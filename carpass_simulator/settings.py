@@ -5,6 +5,7 @@
 from datetime import date
 
 from .clock import parse_instant
+from .profiles import PROFILES
 
 REVIEW_OUTCOMES = ("done", "rejected")
 
@@ -26,6 +27,8 @@ DEFAULT_SETTINGS = {
     # Follow the real window, Thursday 19:00-24:00 Belgian time.
     "maintenance_follow_clock": False,
     "maintenance_retry_after": 3600,
+    # How much the simulated Car-Pass says (profiles.py): "full" or "minimal".
+    "profile": "full",
 }
 
 FAULT_KINDS = ("timeout", "drop", "500", "503", "malformed")
@@ -95,6 +98,46 @@ def clean_fault_queue(kinds):
     return list(kinds)
 
 
+# An injected answer: any status, and a JSON body or a raw text.
+MAX_INJECTED_ANSWERS = 100
+
+
+def clean_answers(answers):
+    """Injected answers: [{"status": int, "body": JSON} or {"status", "raw": str,
+    "content_type": str}]; "{requestGuid}" in a raw text or a body's strings
+    becomes the GUID of the request the answer replaces."""
+    if not isinstance(answers, list) or len(answers) > MAX_INJECTED_ANSWERS:
+        raise SettingsError(
+            f"answers is a list of at most {MAX_INJECTED_ANSWERS} answers"
+        )
+    cleaned = []
+    for answer in answers:
+        if not isinstance(answer, dict) or set(answer) - {
+            "status",
+            "body",
+            "raw",
+            "content_type",
+        }:
+            raise SettingsError("an answer has status, body or raw, content_type")
+        status = answer.get("status", 200)
+        if not isinstance(status, int) or not 100 <= status <= 599:
+            raise SettingsError("an answer's status is an HTTP status code")
+        raw = answer.get("raw")
+        if raw is not None and not isinstance(raw, str):
+            raise SettingsError("an answer's raw is a text")
+        cleaned.append(
+            {
+                "status": status,
+                "body": answer.get("body"),
+                "raw": raw,
+                "content_type": str(
+                    answer.get("content_type") or "application/json; charset=utf-8"
+                ),
+            }
+        )
+    return cleaned
+
+
 def _clean_setting(key, value):
     if key in ("processing_polls", "review_polls", "maintenance_retry_after"):
         return _integer(key, value)
@@ -103,6 +146,10 @@ def _clean_setting(key, value):
     if key in ("require_software_headers", "maintenance", "maintenance_follow_clock"):
         if not isinstance(value, bool):
             raise SettingsError(f"{key} is true or false")
+        return value
+    if key == "profile":
+        if value not in PROFILES:
+            raise SettingsError(f"profile is one of {', '.join(PROFILES)}")
         return value
     if key == "review_outcome":
         if value not in REVIEW_OUTCOMES:

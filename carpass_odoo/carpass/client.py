@@ -7,7 +7,12 @@ on transient failures. POST requests (observation, correction, confirm, manual
 correction, description) are retried only when the connection failed before
 anything was sent; any later failure raises with ``outcome_unknown=True`` so the
 caller looks the state up (``find_observation`` / ``get_status``) before
-sending again. A blind retry could otherwise report a reading twice.
+sending again. A blind retry could otherwise report a reading twice, and the
+look-up is itself a guess: when Car-Pass does not answer it, nothing is sent
+again automatically (``CarpassLookupUnsupportedError``).
+
+Every call leaves an ``Exchange`` in ``exchanges`` (method, path, status,
+duration, request and answer bodies masked and capped) for the support log.
 """
 
 import base64
@@ -15,6 +20,8 @@ import ipaddress
 import logging
 import time
 import uuid
+from dataclasses import dataclass
+from datetime import UTC
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
@@ -23,9 +30,11 @@ from requests.auth import HTTPBasicAuth
 from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError
 
 from . import payloads
+from .clock import belgian_now
 from .exceptions import (
     CarpassAuthenticationError,
     CarpassError,
+    CarpassLookupUnsupportedError,
     CarpassNotFoundError,
     CarpassProtocolError,
     CarpassTimeoutError,
@@ -34,6 +43,7 @@ from .exceptions import (
     CarpassValidationError,
     FieldError,
 )
+from .maintenance import in_maintenance_window, maintenance_window_end
 from .payloads import Observation, Status
 
 _logger = logging.getLogger(__name__)
@@ -45,6 +55,24 @@ _MAX_MESSAGE_LENGTH = 500
 _MAX_RETRY_WAIT = 10.0
 # Status polls while a vehicle history request is still being processed.
 _VEHICLE_HISTORY_POLLS = 5
+# Exchanges kept per client for the support log (the oldest are dropped).
+_MAX_EXCHANGES = 20
+
+
+@dataclass
+class Exchange:
+    """One HTTP exchange as the support log keeps it.
+
+    ``status_code`` is None when no answer came; ``duration_ms`` is wall time;
+    the bodies are masked (secrets, personal data) and capped text, or "".
+    """
+
+    method: str
+    path: str
+    status_code: int | None
+    duration_ms: int
+    request_body: str
+    answer_body: str
 
 
 class CarpassClient:
@@ -61,8 +89,12 @@ class CarpassClient:
         session=None,
         retries=2,
         backoff=0.5,
+        maintenance_clock=False,
     ):
-        self.base_url, loopback = _checked_base_url(base_url)
+        """``maintenance_clock``: Car-Pass's weekly window (maintenance.py) is
+        known by the clock, so no call is made inside it (for the real
+        environments; a simulator has its own switch)."""
+        self.base_url, loopback = checked_base_url(base_url)
         self.username = username
         # UTF-8 (RFC 7617) rather than requests' latin-1, which fails on e.g. "€".
         credentials = (username.encode("utf-8"), password.encode("utf-8"))
@@ -80,6 +112,8 @@ class CarpassClient:
         self._owns_session = session is None
         self._retries = max(0, int(retries))
         self._backoff = max(0.0, float(backoff))
+        self._maintenance_clock = maintenance_clock
+        self.exchanges = []
         self.sleep = time.sleep
 
     def __repr__(self):
@@ -103,15 +137,28 @@ class CarpassClient:
         return self._create(obs, payloads.OBSERVATION_TYPE_REPAIR)
 
     def find_observation(self, reference):
+        """The observation sent with our ``reference``, or None when Car-Pass
+        answers (2xx) that none arrived.
+
+        Raises CarpassLookupUnsupportedError for any non-2xx answer that is not
+        a temporary failure (the look-up is not in the spec: a 404 may mean "no
+        such operation" as well as "never arrived"), CarpassTransientError for
+        a temporary one.
+        """
         try:
             response = self._call(
                 "GET",
                 payloads.OBSERVATION_PATH,
                 params=payloads.find_observation_params(reference),
             )
-        except CarpassNotFoundError:
-            return None
-        return self._observation_result(response)
+        except CarpassTransientError:
+            raise
+        except CarpassError as error:
+            raise CarpassLookupUnsupportedError(
+                error.message, status_code=error.status_code, code=error.code
+            ) from None
+        body = payloads.decode_json(response.content, outcome_unknown=True)
+        return self._checked(payloads.parse_lookup, body)
 
     def get_status(self, request_guid):
         response = self._call("GET", payloads.status_path(request_guid))
@@ -162,14 +209,21 @@ class CarpassClient:
         )
         result = self._wait_until_processed(self._create_or_recover(observation))
         _raise_unless_history_available(result)
-        response = self._call(
-            "GET",
-            payloads.vehicle_history_path(result.request_guid),
-            params=params,
-            accept=payloads.VEHICLE_HISTORY_ACCEPT,
-        )
-        return payloads.parse_vehicle_history(
-            response.headers.get("Content-Type"), response.content, result.request_guid
+        try:
+            response = self._call(
+                "GET",
+                payloads.vehicle_history_path(result.request_guid),
+                params=params,
+                accept=payloads.VEHICLE_HISTORY_ACCEPT,
+            )
+        except CarpassError as error:
+            error.request_guid = result.request_guid
+            raise
+        return self._checked(
+            payloads.parse_vehicle_history,
+            response.headers.get("Content-Type"),
+            response.content,
+            result.request_guid,
         )
 
     def send_description(self, request_guid, description):
@@ -193,6 +247,14 @@ class CarpassClient:
     def check_connection(self):
         self._call("GET", payloads.CONNECTION_CHECK_PATH)
 
+    def call_raw(self, method, path, **options):
+        """One call as ``_call`` makes it, returning the raw 2xx response.
+
+        For the contract probe (probe.py), which reads the answer itself;
+        ``options`` are ``_call``'s (params, body, headers, accept).
+        """
+        return self._call(method, path, **options)
+
     # ------------------------------------------------------------------
     # Vehicle history helpers
     # ------------------------------------------------------------------
@@ -215,7 +277,7 @@ class CarpassClient:
         try:
             return self._create(observation, payloads.OBSERVATION_TYPE_VEHICLE_HISTORY)
         except CarpassError as error:
-            if not error.outcome_unknown:
+            if not error.outcome_unknown or getattr(error, "request_guid", None):
                 raise
             try:
                 found = self.find_observation(observation.reference)
@@ -226,6 +288,8 @@ class CarpassClient:
             return found
 
     def _wait_until_processed(self, result):
+        """Poll while Car-Pass says ONGOING (an unknown word is not waited on:
+        the public client fetches the report right after the create)."""
         for attempt in range(_VEHICLE_HISTORY_POLLS):
             if result.status != Status.ONGOING:
                 return result
@@ -238,8 +302,39 @@ class CarpassClient:
     # ------------------------------------------------------------------
 
     def _observation_result(self, response, *, outcome_unknown=False):
-        body = payloads.decode_json(response.content, outcome_unknown=outcome_unknown)
-        return payloads.parse_observation_result(body, outcome_unknown=outcome_unknown)
+        body = self._checked(
+            payloads.decode_json, response.content, outcome_unknown=outcome_unknown
+        )
+        return self._checked(
+            payloads.parse_observation_result, body, outcome_unknown=outcome_unknown
+        )
+
+    def _checked(self, parse, *args, **kwargs):
+        """Run a parser; a protocol error leaves with secrets masked in its answer."""
+        try:
+            return parse(*args, **kwargs)
+        except CarpassProtocolError as error:
+            if error.answer:
+                error.answer = self._redact(error.answer, limit=None)
+            raise
+
+    def take_exchanges(self):
+        """The exchanges since the last call of this method, oldest first."""
+        exchanges, self.exchanges = self.exchanges, []
+        return exchanges
+
+    def _remember(self, method, path, status_code, started, body, answer):
+        self.exchanges.append(
+            Exchange(
+                method=method,
+                path=path,
+                status_code=status_code,
+                duration_ms=int((time.monotonic() - started) * 1000),
+                request_body=self._redact(payloads.mask_for_log(body), limit=None),
+                answer_body=self._redact(payloads.mask_for_log(answer), limit=None),
+            )
+        )
+        del self.exchanges[:-_MAX_EXCHANGES]
 
     def _call(
         self,
@@ -255,6 +350,7 @@ class CarpassClient:
         idempotent = method == "GET"
         url = f"{self.base_url}/{path}"
         request_headers = {**self._headers, "Accept": accept, **(headers or {})}
+        self._refuse_inside_maintenance_window()
         attempt = 0
         while True:
             started = time.monotonic()
@@ -279,7 +375,11 @@ class CarpassClient:
                 )
                 wait = self._backoff * (2**attempt)
                 outcome = type(exc).__name__
+                self._remember(method, path, None, started, body, None)
             else:
+                self._remember(
+                    method, path, response.status_code, started, body, response.content
+                )
                 error = self._http_error(response, idempotent)
                 if error is None:
                     _logger.debug(
@@ -341,11 +441,21 @@ class CarpassClient:
                 server_message or "Car-Pass does not know this request (HTTP 404).",
                 **common,
             )
+        if status == 501:
+            return CarpassProtocolError(
+                server_message or "Car-Pass does not offer this operation (HTTP 501).",
+                **common,
+            )
         if status == 429 or status >= 500:
             # 503 and 429 mean "not processed"; another 5xx may come after the work.
             return CarpassUnavailableError(
                 server_message or f"Car-Pass is unavailable (HTTP {status}).",
-                maintenance=status == 503 and payloads.is_maintenance(code),
+                maintenance=payloads.is_maintenance(
+                    code,
+                    server_message,
+                    status,
+                    in_window=self._maintenance_clock and in_maintenance_window(),
+                ),
                 retry_after=_retry_after_seconds(response.headers.get("Retry-After")),
                 outcome_unknown=not idempotent and status not in (429, 503),
                 **common,
@@ -356,19 +466,38 @@ class CarpassClient:
             **common,
         )
 
-    def _redact(self, text):
-        text = (text or "")[:_MAX_MESSAGE_LENGTH]
+    def _redact(self, text, limit=_MAX_MESSAGE_LENGTH):
+        text = (text or "")[:limit]
         for secret in self._secrets:
             text = text.replace(secret, "***")
         return text
+
+    def _refuse_inside_maintenance_window(self):
+        """Inside Car-Pass's weekly window, fail at once without a call."""
+        if not self._maintenance_clock:
+            return
+        end = maintenance_window_end()
+        if end is None:
+            return
+        wait = (
+            end - belgian_now().astimezone(UTC).replace(tzinfo=None)
+        ).total_seconds()
+        raise CarpassUnavailableError(
+            "Car-Pass is in its weekly maintenance window (Thursday 19:00-24:00).",
+            maintenance=True,
+            retry_after=max(1, int(wait)),
+            code=payloads.MAINTENANCE_ERROR_CODE,
+        )
 
 
 def _raise_unless_history_available(result):
     """Raise when no report can be fetched; the error carries ``request_guid``
 
     so that the caller may still correct or confirm that history request.
+    An unknown status word does not stop the fetch: the public client asks
+    for the report right after the create, reading no status at all.
     """
-    if result.status == Status.DONE:
+    if result.status in (Status.DONE, Status.UNKNOWN):
         return
     if result.status == Status.ACTION_REQUIRED:
         error = CarpassValidationError(
@@ -399,7 +528,7 @@ def _raise_unless_history_available(result):
     raise error
 
 
-def _checked_base_url(base_url):
+def checked_base_url(base_url):
     """Return (normalised URL, is loopback); refuse anything but TLS off-host."""
     parts = urlsplit(base_url or "")
     if parts.username or parts.password:

@@ -6,6 +6,7 @@ Every message is safe to show and to log: it never holds a password or an
 Authorization header. The Odoo layer maps each class to a translated message.
 """
 
+import json
 from dataclasses import dataclass
 
 
@@ -71,4 +72,59 @@ class CarpassTimeoutError(CarpassTransientError):
 
 
 class CarpassProtocolError(CarpassError):
-    """Car-Pass answered something this client cannot understand."""
+    """Car-Pass answered something this client cannot understand or use.
+
+    ``request_guid`` is set when the answer named a usable request GUID: Car-Pass
+    then holds the observation whatever else the answer said, and it must never
+    be created again. ``answer`` is the answer as safe text for support (ASCII,
+    control characters escaped, capped at ANSWER_EXCERPT_LENGTH characters);
+    the client masks secrets and personal data in it before raising.
+    """
+
+    def __init__(self, message, *, request_guid=None, answer=None, **kwargs):
+        super().__init__(message, **kwargs)
+        self.request_guid = request_guid
+        self.answer = answer_excerpt(answer)
+
+
+class CarpassLookupUnsupportedError(CarpassError):
+    """The look-up of an observation by our reference is not available.
+
+    Raised for any non-2xx answer to the look-up that is not a temporary
+    failure (404, 405, 501, other 4xx): the look-up is our own guess, so such an
+    answer says nothing about whether the observation arrived. The caller must
+    not send again automatically; a person checks at Car-Pass first.
+    """
+
+
+# Answers kept for support are cut to this many characters.
+ANSWER_EXCERPT_LENGTH = 4000
+
+
+def answer_excerpt(answer, limit=ANSWER_EXCERPT_LENGTH):
+    """Any answer (bytes, text or decoded JSON) as safe, capped ASCII text.
+
+    Every character that is not printable ASCII is escaped (NUL becomes
+    ``\\x00``, a lone surrogate ``\\ud800``), so the text can go into a
+    database column and a log line whatever Car-Pass sent. None stays None.
+    """
+    if answer is None:
+        return None
+    if isinstance(answer, bytes):
+        text = answer[: limit * 2].decode("utf-8", "backslashreplace")
+    elif isinstance(answer, str):
+        text = answer[: limit * 2]
+    else:
+        try:
+            text = json.dumps(answer, ensure_ascii=True, default=str)
+        except (TypeError, ValueError, RecursionError):
+            text = repr(answer)
+    escaped = "".join(
+        character
+        if (" " <= character <= "~") or character in "\n\t"
+        else character.encode("unicode_escape", "backslashreplace").decode("ascii")
+        for character in text[: limit * 2]
+    )
+    if len(escaped) > limit:
+        return escaped[:limit] + "…"
+    return escaped

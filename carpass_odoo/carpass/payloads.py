@@ -11,13 +11,15 @@ sees the dataclasses below.
 
 import base64
 import binascii
+import csv
 import json
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
 from urllib.parse import quote
 
-from .exceptions import CarpassProtocolError, FieldError
+from .exceptions import CarpassProtocolError, FieldError, answer_excerpt
 
 # ---------------------------------------------------------------------------
 # Environments and URLs
@@ -136,6 +138,9 @@ class Status(str, Enum):
     WAITING_FOR_DIV = "waiting_for_div"
     ACTION_REQUIRED = "action_required"
     DONE = "done"
+    # A word this client does not know: read as "still pending at Car-Pass",
+    # the word itself kept in ObservationResult.wire_status.
+    UNKNOWN = "unknown"
 
 
 # ASSUMED: only the headings "Ongoing", "Reviewing & Rejected" and "Waiting For
@@ -148,6 +153,9 @@ _STATUS_BY_WIRE = {
     "ACTION_REQUIRED": Status.ACTION_REQUIRED,
     "DONE": Status.DONE,
 }
+
+# The status words this addon knows (the probe compares answers with them).
+KNOWN_STATUS_WORDS = tuple(_STATUS_BY_WIRE)
 
 ACTION_CORRECT = "correct"
 ACTION_CONFIRM = "confirm"
@@ -162,8 +170,27 @@ _ACTION_BY_WIRE = {
 }
 
 # ASSUMED: the error body carries a machine code; this one marks the weekly
-# maintenance window (Thursday 19:00-24:00 CET, confirmed by the spec).
+# maintenance window (Thursday 19:00-24:00 CET, confirmed by the spec). A 503
+# is also read as maintenance when its message says so or the Brussels clock is
+# inside the window (see maintenance.py), since the code may not exist.
 MAINTENANCE_ERROR_CODE = "MAINTENANCE"
+_MAINTENANCE_WORDS = ("maintenance", "onderhoud", "wartung")
+
+# ---------------------------------------------------------------------------
+# Limits on what an answer may carry (anything outside is a protocol error)
+# ---------------------------------------------------------------------------
+
+# No source gives these limits: they are what the database and the screens
+# can hold, chosen wide enough for any plausible real value.
+MAX_GUID_LENGTH = 128
+MAX_CODE_LENGTH = 64
+MAX_VIN_LENGTH = 32
+MAX_MESSAGE_LENGTH = 2000
+# The largest reading a dashboard shows (7 digits); the database column of the
+# registration refuses more.
+MAX_READING = 9_999_999
+MIN_ANSWER_DATE = date(1900, 1, 1)
+MAX_ANSWER_DATE = date(2199, 12, 31)
 
 # ---------------------------------------------------------------------------
 # Data exchanged with the Odoo layer
@@ -201,14 +228,33 @@ class Issue:
 
 @dataclass
 class ObservationResult:
+    """One observation as Car-Pass describes it; every field already validated.
+
+    ``wire_status`` is Car-Pass's own word (None when the answer has none);
+    ``vin``, ``odometer_reading`` (km), ``odometer_reading_date`` and
+    ``odometer_work`` are None when the answer does not carry them.
+    """
+
     request_guid: str
     status: Status
     issues: list[Issue] = field(default_factory=list)
     raw: dict = field(default_factory=dict)
+    wire_status: str | None = None
+    vin: str | None = None
+    odometer_reading: int | None = None
+    odometer_reading_date: date | None = None
+    odometer_work: bool | None = None
 
     @property
     def open_issues(self):
         return [issue for issue in self.issues if not issue.resolved]
+
+    @property
+    def status_label(self):
+        """What to show as Car-Pass's status: our name, or its unknown word."""
+        if self.status == Status.UNKNOWN:
+            return self.wire_status or self.status.value
+        return self.status.value
 
 
 @dataclass
@@ -230,8 +276,10 @@ class ManualCorrection:
 
 @dataclass
 class VehicleHistory:
+    """A vehicle history request; ``pdf`` is None when Car-Pass offered none."""
+
     request_guid: str
-    pdf: bytes
+    pdf: bytes | None
     public_url: str
     valid_until: date | None = None
 
@@ -252,8 +300,14 @@ class DescriptionResult:
 
 @dataclass
 class Activity:
+    """A standard activity; ``labels`` and ``category_labels`` keyed by lower-case
+    language ("nl", "fr", "de", "en"); the category is empty when the source
+    has none (the API shape is not known)."""
+
     code: str
     labels: dict[str, str]
+    category_code: str = ""
+    category_labels: dict[str, str] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------------------
@@ -356,72 +410,132 @@ def vehicle_history_params(language):
 def decode_json(content, *, outcome_unknown=False):
     try:
         return json.loads(content.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise CarpassProtocolError(
             "Car-Pass sent an answer that is not valid JSON.",
             outcome_unknown=outcome_unknown,
+            answer=content,
         ) from None
 
 
 def parse_observation_result(body, *, outcome_unknown=False):
-    """Answer of create / status / correction / confirm / manual correction."""
-    # Confirmed: the create answer carries "requestGuid". ASSUMED: every other
-    # field of this shape (status, issues) and that status answers share it.
+    """Answer of create / status / correction / confirm / manual correction.
+
+    Tolerant of what is not known: only ``requestGuid`` is required (confirmed
+    by the public client); a missing status means "still processing", an
+    unknown status word means "pending at Car-Pass" (Status.UNKNOWN), unknown
+    fields are ignored. Intolerant of what is unusable: every field read is
+    checked for type, range, characters and length, and a bad one raises
+    CarpassProtocolError carrying the request GUID when that one was usable.
+    """
+    # ASSUMED: every field but requestGuid (status, issues, the echoed data).
     if not isinstance(body, dict):
-        raise _protocol_error("an observation object", outcome_unknown)
-    request_guid = body.get("requestGuid")
-    if not isinstance(request_guid, str) or not request_guid:
-        raise _protocol_error("a requestGuid", outcome_unknown)
-    wire_status = body.get("status")
-    if wire_status is None:
-        # ASSUMED: a create answer holding only the GUID means "still processing".
-        status = Status.ONGOING
-    elif wire_status in _STATUS_BY_WIRE:
-        status = _STATUS_BY_WIRE[wire_status]
-    else:
-        raise _protocol_error("a known status", outcome_unknown)
-    issues = _parse_issues(body.get("issues"), outcome_unknown)
-    return ObservationResult(
-        request_guid=request_guid, status=status, issues=issues, raw=body
-    )
+        raise _protocol_error("an observation object", outcome_unknown, body)
+    request_guid = _request_guid(body.get("requestGuid"))
+    if request_guid is None:
+        raise _protocol_error("a requestGuid", outcome_unknown, body)
+    try:
+        wire_status = _optional_text(body.get("status"), "status", MAX_CODE_LENGTH)
+        if wire_status is None:
+            # ASSUMED: a create answer holding only the GUID means "still processing".
+            status = Status.ONGOING
+        else:
+            status = _STATUS_BY_WIRE.get(wire_status.upper(), Status.UNKNOWN)
+        return ObservationResult(
+            request_guid=request_guid,
+            status=status,
+            issues=_parse_issues(body.get("issues")),
+            raw=body,
+            wire_status=wire_status,
+            vin=_optional_text(body.get("vin"), "vin", MAX_VIN_LENGTH),
+            odometer_reading=_optional_reading(body.get("odometerReading")),
+            odometer_reading_date=_parse_optional_date(body.get("odometerReadingDate")),
+            odometer_work=_optional_bool(body.get("odometerWork"), "odometerWork"),
+        )
+    except _UnusableField as problem:
+        # The GUID is usable: Car-Pass has the observation, whatever else it says.
+        raise CarpassProtocolError(
+            f"Car-Pass sent an unusable {problem}.",
+            request_guid=request_guid,
+            answer=body,
+        ) from None
+
+
+def parse_lookup(body):
+    """Answer of the look-up by our reference: an ObservationResult or None.
+
+    ASSUMED (the operation itself is not in the spec): either the observation
+    itself, or {"observations": [...]} / a list, empty when nothing arrived.
+    """
+    items = body.get("observations") if isinstance(body, dict) else body
+    if isinstance(body, dict) and "requestGuid" in body:
+        items = [body]
+    if not isinstance(items, list):
+        raise _protocol_error("an observation or a list of them", True, body)
+    if not items:
+        return None
+    return parse_observation_result(items[0], outcome_unknown=True)
 
 
 def parse_vehicle_history(content_type, content, request_guid):
-    """Answer of GET observation/{guid}/status/vhr: JSON or the PDF itself."""
+    """Answer of GET observation/{guid}/status/vhr: JSON or the PDF itself.
+
+    Returns a VehicleHistory whose ``pdf`` is None when the answer holds no
+    PDF (the public client reads nothing from this answer); the public link is
+    always built from the request GUID unless the answer gives a usable one.
+    """
     media_type = (content_type or "").split(";")[0].strip().lower()
+    public_url, valid_until = None, None
     if media_type == PDF_MEDIA_TYPE:
-        pdf, public_url, valid_until = content, None, None
+        pdf = content
     else:
-        # ASSUMED: {"pdf": base64, "publicUrl": ..., "validUntil": "YYYY-MM-DD"}.
+        # ASSUMED: {"pdf": base64, "publicUrl": ..., "validUntil": "YYYY-MM-DD"},
+        # every key optional.
         body = decode_json(content)
-        if not isinstance(body, dict) or not isinstance(body.get("pdf"), str):
-            raise _protocol_error("a vehicle history report", False)
+        if not isinstance(body, dict):
+            raise _protocol_error("a vehicle history report", False, body)
+        pdf = None
         try:
-            pdf = base64.b64decode(body["pdf"], validate=True)
-        except (binascii.Error, ValueError):
-            raise _protocol_error("a base64 PDF", False) from None
-        public_url = body.get("publicUrl")
-        valid_until = _parse_optional_date(body.get("validUntil"))
-    if not pdf.startswith(b"%PDF"):
-        raise _protocol_error("a PDF document", False)
+            encoded = _optional_text(body.get("pdf"), "pdf", 50_000_000)
+            public_url = _optional_text(body.get("publicUrl"), "publicUrl", 500)
+            valid_until = _parse_optional_date(body.get("validUntil"))
+        except _UnusableField as problem:
+            raise _protocol_error(str(problem), False, body) from None
+        if encoded:
+            try:
+                pdf = base64.b64decode(encoded, validate=True)
+            except (binascii.Error, ValueError):
+                raise _protocol_error("a base64 PDF", False, body) from None
+        if public_url and not public_url.startswith(("https://", "http://")):
+            public_url = None
+    if pdf is not None and not pdf.startswith(b"%PDF"):
+        raise _protocol_error("a PDF document", False, content[:200])
     return VehicleHistory(
         request_guid=request_guid,
         pdf=pdf,
-        public_url=public_url or PUBLIC_VHR_URL.format(request_guid=request_guid),
+        public_url=public_url or public_vhr_url(request_guid),
         valid_until=valid_until,
     )
+
+
+def public_vhr_url(request_guid):
+    """The public history page of a request (built as the public client does)."""
+    return PUBLIC_VHR_URL.format(request_guid=quote(str(request_guid), safe=""))
 
 
 def parse_description_result(body, *, outcome_unknown=False):
     # ASSUMED: {"accepted": bool, "issues": [...]}; a body without "accepted"
     # but with a 2xx status counts as accepted.
     if not isinstance(body, dict):
-        raise _protocol_error("a description answer", outcome_unknown)
-    accepted = body.get("accepted", True)
-    if not isinstance(accepted, bool):
-        raise _protocol_error("a boolean 'accepted'", outcome_unknown)
-    issues = _parse_issues(body.get("issues"), outcome_unknown)
-    return DescriptionResult(accepted=accepted, issues=issues, raw=body)
+        body = {}
+    try:
+        accepted = _optional_bool(body.get("accepted"), "accepted")
+        issues = _parse_issues(body.get("issues"))
+    except _UnusableField as problem:
+        raise _protocol_error(str(problem), outcome_unknown, body) from None
+    return DescriptionResult(
+        accepted=True if accepted is None else accepted, issues=issues, raw=body
+    )
 
 
 def parse_activities(body, language=None):
@@ -430,55 +544,212 @@ def parse_activities(body, language=None):
     # {"NL": ...}}; when a language is asked, {"code", "description"} is accepted.
     items = body.get("activities") if isinstance(body, dict) else body
     if not isinstance(items, list):
-        raise _protocol_error("a list of activities", False)
+        raise _protocol_error("a list of activities", False, body)
     activities = []
-    for item in items:
-        if not isinstance(item, dict) or not isinstance(item.get("code"), str):
-            raise _protocol_error("activities with a code", False)
-        descriptions = item.get("descriptions")
-        if isinstance(descriptions, dict):
-            labels = {
-                str(lang).lower(): str(label) for lang, label in descriptions.items()
-            }
-        elif isinstance(item.get("description"), str):
-            labels = {(language or DEFAULT_LANGUAGE).lower(): item["description"]}
-        else:
-            raise _protocol_error("activities with a description", False)
-        activities.append(Activity(code=item["code"], labels=labels))
+    try:
+        for item in items:
+            if not isinstance(item, dict):
+                raise _UnusableField("activity")
+            code = _required_text(item.get("code"), "activity code", MAX_CODE_LENGTH)
+            descriptions = item.get("descriptions")
+            if isinstance(descriptions, dict):
+                labels = {
+                    _required_text(lang, "language", 8).lower(): _required_text(
+                        label, "activity label", MAX_MESSAGE_LENGTH
+                    )
+                    for lang, label in descriptions.items()
+                }
+            else:
+                label = _required_text(
+                    item.get("description"), "activity label", MAX_MESSAGE_LENGTH
+                )
+                labels = {(language or DEFAULT_LANGUAGE).lower(): label}
+            activities.append(Activity(code=code, labels=labels))
+    except _UnusableField as problem:
+        raise _protocol_error(str(problem), False, body) from None
+    return activities
+
+
+ACTIVITY_FILE_LANGUAGES = ("nl", "fr", "de", "en")
+ACTIVITY_CSV_COLUMNS = (
+    "category_code",
+    "category_nl",
+    "category_fr",
+    "category_de",
+    "category_en",
+    "code",
+    "nl",
+    "fr",
+    "de",
+    "en",
+)
+
+
+class ActivityFileError(ValueError):
+    """An activities file this addon cannot read; the text says where."""
+
+
+def parse_activity_file(content, filename=""):
+    """Activities from a file the integrator receives (docs/carpass-api.md §9).
+
+    JSON: {"categories": [{"code", "labels": {"nl", "fr", "de", "en"},
+    "activities": [{"code", "labels": {...}}]}]}. CSV (UTF-8, comma or
+    semicolon): a header naming ACTIVITY_CSV_COLUMNS, one row per activity.
+    Returns Activity objects in file order; raises ActivityFileError.
+    """
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ActivityFileError("the file is not UTF-8 text") from None
+    if filename.lower().endswith(".json") or text.lstrip().startswith("{"):
+        return _activities_from_json(text)
+    return _activities_from_csv(text)
+
+
+def _labels(value, where):
+    if not isinstance(value, dict):
+        raise ActivityFileError(f"{where}: labels by language are missing")
+    labels = {}
+    for language, label in value.items():
+        language = str(language).lower()[:2]
+        if language not in ACTIVITY_FILE_LANGUAGES or label in (None, ""):
+            continue
+        if not isinstance(label, str) or len(label) > 500 or not is_clean_text(label):
+            raise ActivityFileError(f"{where}: the {language} label is not usable")
+        labels[language] = label.strip()
+    if not labels:
+        raise ActivityFileError(f"{where}: no label in nl, fr, de or en")
+    return labels
+
+
+def _activity_code(value, where):
+    code = value.strip() if isinstance(value, str) else ""
+    if not code or len(code) > MAX_CODE_LENGTH or not is_clean_text(code):
+        raise ActivityFileError(f"{where}: the code is missing or not usable")
+    return code
+
+
+def _activities_from_json(text):
+    try:
+        body = json.loads(text)
+    except (ValueError, RecursionError):
+        raise ActivityFileError("the file is not valid JSON") from None
+    categories = body.get("categories") if isinstance(body, dict) else None
+    if not isinstance(categories, list):
+        raise ActivityFileError('the JSON has no "categories" list')
+    activities = []
+    for number, category in enumerate(categories, start=1):
+        where = f"category {number}"
+        if not isinstance(category, dict):
+            raise ActivityFileError(f"{where}: not an object")
+        category_code = _activity_code(category.get("code"), where)
+        category_labels = _labels(category.get("labels"), where)
+        items = category.get("activities")
+        if not isinstance(items, list):
+            raise ActivityFileError(f'{where}: no "activities" list')
+        for index, item in enumerate(items, start=1):
+            item_where = f"{where}, activity {index}"
+            if not isinstance(item, dict):
+                raise ActivityFileError(f"{item_where}: not an object")
+            activities.append(
+                Activity(
+                    code=_activity_code(item.get("code"), item_where),
+                    labels=_labels(item.get("labels"), item_where),
+                    category_code=category_code,
+                    category_labels=category_labels,
+                )
+            )
+    return _unique(activities)
+
+
+def _activities_from_csv(text):
+    lines = text.splitlines()
+    if not lines:
+        raise ActivityFileError("the file is empty")
+    delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
+    reader = csv.DictReader(lines, delimiter=delimiter)
+    missing = {"category_code", "code"} - set(reader.fieldnames or ())
+    if missing:
+        raise ActivityFileError("the CSV header lacks " + ", ".join(sorted(missing)))
+    activities = []
+    for number, row in enumerate(reader, start=2):
+        where = f"line {number}"
+        activities.append(
+            Activity(
+                code=_activity_code(row.get("code"), where),
+                labels=_labels(
+                    {lang: row.get(lang) for lang in ACTIVITY_FILE_LANGUAGES}, where
+                ),
+                category_code=_activity_code(row.get("category_code"), where),
+                category_labels=_labels(
+                    {
+                        lang: row.get(f"category_{lang}")
+                        for lang in ACTIVITY_FILE_LANGUAGES
+                    },
+                    where,
+                ),
+            )
+        )
+    return _unique(activities)
+
+
+def _unique(activities):
+    seen = set()
+    for activity in activities:
+        if activity.code in seen:
+            raise ActivityFileError(f"the code {activity.code} appears twice")
+        seen.add(activity.code)
+    if not activities:
+        raise ActivityFileError("the file holds no activity")
     return activities
 
 
 def parse_error(content):
-    """Read an error answer; never fails. Returns (message, code, field errors)."""
-    # Confirmed by the public client: the error JSON has "status" and "message".
-    # ASSUMED: a machine "code" and a list "errors" of {field, code, message}.
+    """Read an error answer; never fails. Returns (message, code, field errors).
+
+    Confirmed by the public client: the error JSON has "status" and "message",
+    read first. ASSUMED: a machine "code" and a list "errors" of {field, code,
+    message}, used when present. The texts come back cleaned (no control
+    characters) and capped, ready to show and to store.
+    """
     try:
         body = json.loads(content.decode("utf-8")) if content else None
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         body = None
     if not isinstance(body, dict):
         return "", None, []
-    message = body.get("message")
-    code = body.get("code")
+    message = _clean_text(body.get("message"), MAX_MESSAGE_LENGTH)
+    code = _clean_text(body.get("code"), MAX_CODE_LENGTH) or None
+    if code is None:
+        # The "status" of the public client may be a word ("MAINTENANCE") or
+        # the HTTP status repeated (a number, useless as a code).
+        code = _clean_text(body.get("status"), MAX_CODE_LENGTH) or None
     errors = []
-    for item in body.get("errors") or ():
+    items = body.get("errors")
+    for item in items if isinstance(items, list) else ():
         if isinstance(item, dict):
             errors.append(
                 FieldError(
-                    field=str(item.get("field") or ""),
-                    code=str(item.get("code") or ""),
-                    message=str(item.get("message") or ""),
+                    field=_clean_text(item.get("field"), MAX_CODE_LENGTH),
+                    code=_clean_text(item.get("code"), MAX_CODE_LENGTH),
+                    message=_clean_text(item.get("message"), MAX_MESSAGE_LENGTH),
                 )
             )
-    return (
-        message if isinstance(message, str) else "",
-        code if isinstance(code, str) else None,
-        errors,
-    )
+    return message, code, errors
 
 
-def is_maintenance(code):
-    return code == MAINTENANCE_ERROR_CODE
+def is_maintenance(code, message="", status_code=503, in_window=False):
+    """True when a failed answer means the weekly maintenance window.
+
+    ``in_window`` says whether the Brussels clock is inside the window (see
+    maintenance.py): a 503 then is maintenance, whatever its body says.
+    """
+    if code == MAINTENANCE_ERROR_CODE or (code or "").upper() == "MAINTENANCE":
+        return True
+    if status_code != 503:
+        return False
+    lowered = (message or "").lower()
+    return in_window or any(word in lowered for word in _MAINTENANCE_WORDS)
 
 
 # ---------------------------------------------------------------------------
@@ -486,47 +757,192 @@ def is_maintenance(code):
 # ---------------------------------------------------------------------------
 
 
+class _UnusableField(ValueError):
+    """A field of an answer this client cannot use (its text names the field)."""
+
+
 def _format_date(value):
     # Confirmed by the public client: dates as YYYY-MM-DD.
     return value.isoformat()
 
 
-def _parse_optional_date(value):
-    if not value:
+def is_clean_text(text):
+    """True for text a database and a screen can take: no control characters
+    (NUL, escape, ...; tab and line breaks allowed) and no lone surrogates."""
+    return not any(
+        (unicodedata.category(character) == "Cc" and character not in "\t\r\n")
+        or unicodedata.category(character) == "Cs"
+        for character in text
+    )
+
+
+def _clean_text(value, max_length):
+    """Text from an error answer, made safe: never fails (errors are shown anyway)."""
+    if value is None or isinstance(value, bool | dict | list):
+        return ""
+    text = str(value)
+    if not is_clean_text(text):
+        text = "".join(
+            character if is_clean_text(character) else "\ufffd" for character in text
+        )
+    return text[:max_length]
+
+
+def _optional_text(value, name, max_length):
+    if value is None:
         return None
+    return _required_text(value, name, max_length)
+
+
+def _required_text(value, name, max_length):
+    if not isinstance(value, str) or not value or len(value) > max_length:
+        raise _UnusableField(name)
+    if not is_clean_text(value):
+        raise _UnusableField(name)
+    return value
+
+
+def _request_guid(value):
+    """The GUID as a string, or None when it cannot be used (in a path, a column)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        value = str(value)
+    if not isinstance(value, str) or not 0 < len(value) <= MAX_GUID_LENGTH:
+        return None
+    if not all(character.isascii() and character.isprintable() for character in value):
+        return None
+    if value.strip() != value or "/" in value:
+        return None
+    return value
+
+
+def _optional_reading(value):
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise _UnusableField("odometerReading")
+    if not 0 <= value <= MAX_READING:
+        raise _UnusableField("odometerReading")
+    return value
+
+
+def _optional_bool(value, name):
+    if value is None:
+        return None
+    if not isinstance(value, bool):
+        raise _UnusableField(name)
+    return value
+
+
+def _parse_optional_date(value):
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or len(value) > 32:
+        raise _UnusableField("date")
     try:
-        return date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise _protocol_error("an ISO date", False) from None
+        parsed = date.fromisoformat(value[:10])
+    except ValueError:
+        raise _UnusableField("date") from None
+    if not MIN_ANSWER_DATE <= parsed <= MAX_ANSWER_DATE:
+        raise _UnusableField("date")
+    return parsed
 
 
-def _parse_issues(items, outcome_unknown):
+def _parse_issues(items):
     if items is None:
         return []
     if not isinstance(items, list):
-        raise _protocol_error("a list of issues", outcome_unknown)
+        raise _UnusableField("issues")
     issues = []
     for item in items:
-        if not isinstance(item, dict) or not isinstance(item.get("code"), str):
-            raise _protocol_error("issues with a code", outcome_unknown)
-        actions = tuple(
-            _ACTION_BY_WIRE[action]
-            for action in item.get("actions") or ()
-            if action in _ACTION_BY_WIRE
-        )
+        if not isinstance(item, dict):
+            raise _UnusableField("issue")
+        actions = item.get("actions")
+        if actions is not None and not isinstance(actions, list):
+            raise _UnusableField("issue actions")
+        resolved = _optional_bool(item.get("resolved"), "issue resolved")
         issues.append(
             Issue(
-                code=item["code"],
-                message=str(item.get("message") or ""),
-                actions=actions,
-                resolved=bool(item.get("resolved", False)),
+                code=_required_text(item.get("code"), "issue code", MAX_CODE_LENGTH),
+                message=_optional_text(
+                    item.get("message"), "issue message", MAX_MESSAGE_LENGTH
+                )
+                or "",
+                # Unknown action words are ignored.
+                actions=tuple(
+                    _ACTION_BY_WIRE[action]
+                    for action in actions or ()
+                    if isinstance(action, str) and action in _ACTION_BY_WIRE
+                ),
+                resolved=bool(resolved),
             )
         )
     return issues
 
 
-def _protocol_error(expected, outcome_unknown):
+def _protocol_error(expected, outcome_unknown, answer=None):
     return CarpassProtocolError(
         f"Car-Pass sent an unexpected answer (expected {expected}).",
         outcome_unknown=outcome_unknown,
+        answer=answer,
     )
+
+
+# ---------------------------------------------------------------------------
+# The support log
+# ---------------------------------------------------------------------------
+
+# Fields holding personal data or free text about a customer: never logged.
+_PERSONAL_KEYS = frozenset(
+    {"licensePlate", "contact", "reason", "freeText", "jobLines", "password"}
+)
+# A PDF in base64 is useless in a log and large.
+_BULKY_KEYS = frozenset({"pdf"})
+_VIN_KEYS = frozenset({"vin"})
+
+
+def mask_vin(vin):
+    """A VIN with its middle hidden: the maker code and the last 4 characters stay."""
+    text = str(vin)
+    if len(text) <= 7:
+        return "*" * len(text)
+    return text[:3] + "*" * (len(text) - 7) + text[-4:]
+
+
+def _masked(value):
+    if isinstance(value, dict):
+        return {
+            key: "***"
+            if key in _PERSONAL_KEYS
+            else "(omitted)"
+            if key in _BULKY_KEYS
+            else mask_vin(item)
+            if key in _VIN_KEYS and isinstance(item, str)
+            else _masked(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_masked(item) for item in value]
+    return value
+
+
+def mask_for_log(body):
+    """A request or answer body as safe, capped text for the support log.
+
+    ``body`` is a JSON-able value, raw bytes or None. JSON has its personal
+    fields replaced by "***", its VINs shortened (mask_vin) and PDFs left out;
+    bytes that are not JSON (a PDF, an HTML error page) are summarised or kept
+    as escaped text. Returns "" for None.
+    """
+    if body is None or body == b"":
+        return ""
+    if isinstance(body, bytes):
+        if body.startswith(b"%PDF"):
+            return f"(PDF, {len(body)} bytes)"
+        try:
+            body = json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            return answer_excerpt(body)
+    try:
+        return answer_excerpt(_masked(body))
+    except RecursionError:
+        return answer_excerpt("(too deeply nested)")

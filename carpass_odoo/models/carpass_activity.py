@@ -29,6 +29,16 @@ class CarpassActivity(models.Model):
         help="Car-Pass's standard description, in the user's language when Car-Pass "
         "gives it.",
     )
+    category_code = fields.Char(
+        readonly=True,
+        index=True,
+        help="Code of Car-Pass's main category (empty when the source has none).",
+    )
+    category_name = fields.Char(
+        string="Category",
+        translate=True,
+        help="Car-Pass's main category of this activity, in the user's language.",
+    )
     sequence = fields.Integer(default=10)
     active = fields.Boolean(
         default=True,
@@ -75,6 +85,17 @@ class CarpassActivity(models.Model):
                 "type": "success",
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
+        }
+
+    def action_carpass_import_file(self):
+        """List button: import the activities from a file (managers)."""
+        self.env["carpass.activity.import.wizard"]._check_manager()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Import Car-Pass activities"),
+            "res_model": "carpass.activity.import.wizard",
+            "view_mode": "form",
+            "target": "new",
         }
 
     def action_view_mappings(self):
@@ -146,6 +167,16 @@ class CarpassActivity(models.Model):
                 "active": True,
                 "last_sync_date": now,
             }
+            category_labels = {
+                lang.lower(): label for lang, label in item.category_labels.items()
+            }
+            if item.category_code:
+                values["category_code"] = item.category_code
+                values["category_name"] = (
+                    category_labels.get("en")
+                    or next(iter(category_labels.values()), "")
+                    or item.category_code
+                )
             activity = existing.get(item.code)
             if activity:
                 activity.write(values)
@@ -161,6 +192,16 @@ class CarpassActivity(models.Model):
             }
             if translations:
                 activity.update_field_translations("name", translations)
+            category_translations = {
+                lang: category_labels[lang.split("_")[0].lower()]
+                for lang in installed
+                if lang != SOURCE_LANGUAGE
+                and lang.split("_")[0].lower() in category_labels
+            }
+            if item.category_code and category_translations:
+                activity.update_field_translations(
+                    "category_name", category_translations
+                )
         listed = {item.code for item in activities}
         removed = Activity.browse(
             [

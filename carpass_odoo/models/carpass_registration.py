@@ -359,6 +359,34 @@ class CarpassRegistration(models.Model):
         outcomes = self._carpass_send_each()
         return self._carpass_notify(outcomes, _("Car-Pass: send"))
 
+    def action_send_again(self):
+        """Send again a report whose outcome is unknown, on a person's word.
+
+        For a registration Car-Pass may hold but could not be asked about (the
+        look-up is unavailable or the automatic attempts ran out): the person
+        checked at Car-Pass that the reading did not arrive. The same
+        idempotency key is sent, so a Car-Pass that honours it still answers
+        the first report instead of storing a second one.
+        """
+        for registration in self:
+            if not (
+                registration.state == "error"
+                and registration.outcome_unknown
+                and not registration.request_guid
+            ):
+                raise UserError(
+                    _(
+                        "%(name)s is not waiting for a check at Car-Pass: use 'Send'.",
+                        name=registration.display_name,
+                    )
+                )
+        self.check_access("write")
+        self.write({"outcome_unknown": False, "retry_count": 0, "retryable": False})
+        self.message_post(
+            body=_("Checked at Car-Pass: not received. Sent again by hand.")
+        )
+        return self.action_send()
+
     def action_refresh_status(self):
         outcomes = []
         for registration in self:

@@ -1,9 +1,23 @@
 # Copyright 2026 carpass_odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from datetime import timedelta
+
+from odoo import api, fields, models
+
+# How long the exchange bodies are kept when the setting is missing or unusable.
+DEFAULT_EXCHANGE_LOG_DAYS = 30
+EXCHANGE_LOG_DAYS_PARAM = "carpass_odoo.exchange_log_days"
 
 
 class CarpassRegistrationAttempt(models.Model):
+    """One call to Car-Pass and, for managers, the HTTP exchange behind it.
+
+    The exchange (method, path, status code, request and answer bodies) is what
+    support needs when Car-Pass answers something unexpected; the bodies are
+    masked (secrets, personal data) and capped by the protocol layer, and
+    emptied after ``carpass_odoo.exchange_log_days`` days (system parameter).
+    """
+
     _name = "carpass.registration.attempt"
     _description = "Car-Pass Call"
     _order = "id desc"
@@ -29,3 +43,55 @@ class CarpassRegistrationAttempt(models.Model):
     outcome = fields.Char()
     error_message = fields.Text()
     duration_ms = fields.Integer(string="Duration (ms)")
+    http_method = fields.Char(
+        string="HTTP Method", groups="carpass_odoo.group_carpass_manager"
+    )
+    http_path = fields.Char(
+        string="HTTP Path", groups="carpass_odoo.group_carpass_manager"
+    )
+    http_status = fields.Integer(
+        string="HTTP Status",
+        groups="carpass_odoo.group_carpass_manager",
+        help="0 when no answer came (timeout, broken connection).",
+    )
+    request_body = fields.Text(groups="carpass_odoo.group_carpass_manager")
+    answer_body = fields.Text(groups="carpass_odoo.group_carpass_manager")
+
+    @api.model
+    def _exchange_values(self, exchanges):
+        """Field values for the last of the client's exchanges (carpass.client.Exchange)."""
+        exchange = exchanges[-1]
+        return {
+            "http_method": exchange.method,
+            "http_path": exchange.path,
+            "http_status": exchange.status_code or 0,
+            "request_body": exchange.request_body or False,
+            "answer_body": exchange.answer_body or False,
+        }
+
+    @api.model
+    def _cron_purge_exchange_log(self, limit=10000):
+        """Empty the request and answer bodies older than the configured days."""
+        value = (
+            self.env["ir.config_parameter"].sudo().get_param(EXCHANGE_LOG_DAYS_PARAM)
+        )
+        try:
+            days = max(1, int(value))
+        except (TypeError, ValueError):
+            days = DEFAULT_EXCHANGE_LOG_DAYS
+        cutoff = fields.Datetime.now() - timedelta(days=days)
+        old = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("create_date", "<", cutoff),
+                    "|",
+                    ("request_body", "!=", False),
+                    ("answer_body", "!=", False),
+                ],
+                limit=limit,
+            )
+        )
+        old.write({"request_body": False, "answer_body": False})
+        return len(old)

@@ -143,6 +143,7 @@ class CarpassRegistrationConfirmation(models.AbstractModel):
             record, success, text = registration._carpass_call(
                 "confirm",
                 lambda r=registration, c=client: c.confirm(r.request_guid, reason),
+                client=client,
             )
             if success and record.state == "accepted":
                 record.write({"state": "confirmed", "confirm_reason": reason})
@@ -172,6 +173,7 @@ class CarpassRegistrationConfirmation(models.AbstractModel):
             lambda: client.request_manual_correction(
                 self.request_guid, manual_correction
             ),
+            client=client,
         )
         if outcome[1]:
             self.message_post(

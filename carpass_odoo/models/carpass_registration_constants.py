@@ -31,6 +31,8 @@ STATUS_TO_STATE = {
     Status.ACTION_REQUIRED: "anomaly",
     Status.REJECTED: "rejected",
     Status.DONE: "accepted",
+    # A status word of Car-Pass's this addon does not know: still pending there.
+    Status.UNKNOWN: "ongoing",
 }
 # A reading above this cannot be on a car's dashboard (7 digits) and would not fit the column.
 MAX_READING = 9_999_999

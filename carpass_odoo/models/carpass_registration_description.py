@@ -257,7 +257,13 @@ class CarpassRegistration(models.Model):
         except CarpassError as error:
             message = carpass_error_message(self.env, error)
             self._carpass_log_attempt(
-                "description", False, started, type(error).__name__, message
+                "description",
+                False,
+                started,
+                type(error).__name__,
+                message,
+                client=client,
+                answer=getattr(error, "answer", None),
             )
             self._carpass_description_failed(
                 message, retryable=isinstance(error, CarpassTransientError)
@@ -267,10 +273,14 @@ class CarpassRegistration(models.Model):
             message = "; ".join(
                 issue.message or issue.code for issue in result.issues
             ) or _("Car-Pass refused the work description.")
-            self._carpass_log_attempt("description", False, started, "refused", message)
+            self._carpass_log_attempt(
+                "description", False, started, "refused", message, client=client
+            )
             self._carpass_description_failed(message, retryable=False)
             return self, False, message
-        self._carpass_log_attempt("description", True, started, "accepted")
+        self._carpass_log_attempt(
+            "description", True, started, "accepted", client=client
+        )
         # No tracking message: the note below says it was sent, and what.
         self.with_context(tracking_disable=True).write(
             {

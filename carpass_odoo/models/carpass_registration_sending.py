@@ -4,17 +4,19 @@ import time
 from datetime import timedelta
 
 from markupsafe import Markup
+from psycopg2 import DataError
 from psycopg2.errors import SerializationFailure
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from ..carpass import checks
 from ..carpass.exceptions import (
     CarpassError,
-    CarpassTransientError,
+    CarpassProtocolError,
     CarpassUnavailableError,
 )
+from ..carpass.outcomes import MAX_AUTOMATIC_ATTEMPTS, plan_after_failure
 from ..carpass.payloads import Correction, Observation, Status
 from .carpass_messages import (
     carpass_error_message,
@@ -108,23 +110,19 @@ class CarpassRegistrationSending(models.AbstractModel):
         return outcomes
 
     def _carpass_held_values(self, result):
-        """The data Car-Pass holds according to its answer (ours when it omits them)."""
-        raw = result.raw or {}
-        reading_date = raw.get("odometerReadingDate")
-        try:
-            reading_date = fields.Date.to_date(reading_date) or self.reading_date
-        except ValueError:
-            reading_date = self.reading_date
-        reading = raw.get("odometerReading")
+        """The data Car-Pass holds according to its answer (ours when it omits them).
+
+        The result's fields were validated by the protocol layer (payloads.py).
+        """
         return {
-            "last_sent_vin": raw.get("vin") or self.vin,
-            "last_sent_odometer": reading
-            if isinstance(reading, int)
-            else self.odometer,
-            "last_sent_reading_date": reading_date,
-            "last_sent_odometer_work": bool(
-                raw.get("odometerWork", self.odometer_work)
-            ),
+            "last_sent_vin": result.vin or self.vin,
+            "last_sent_odometer": self.odometer
+            if result.odometer_reading is None
+            else result.odometer_reading,
+            "last_sent_reading_date": result.odometer_reading_date or self.reading_date,
+            "last_sent_odometer_work": self.odometer_work
+            if result.odometer_work is None
+            else result.odometer_work,
         }
 
     def _carpass_sending_is_stale(self):
@@ -221,9 +219,11 @@ class CarpassRegistrationSending(models.AbstractModel):
         try:
             result = client.get_status(self.request_guid)
         except CarpassError as error:
-            self._carpass_record_failure("status", error, started)
+            self._carpass_record_failure("status", error, started, client=client)
             return False
-        self._carpass_log_attempt("status", True, started, result.status.value)
+        self._carpass_log_attempt(
+            "status", True, started, result.status_label, client=client
+        )
         held = self._carpass_held_values(result)
         arrived = (
             held["last_sent_odometer"],
@@ -283,16 +283,35 @@ class CarpassRegistrationSending(models.AbstractModel):
         try:
             result = call()
         except CarpassError as error:
-            self._carpass_record_failure(operation, error, started)
-            return self, False, carpass_error_message(self.env, error)
+            self._carpass_record_failure(operation, error, started, client=client)
+            return self, False, self.error_message
         self._carpass_log_attempt(
-            operation, True, started, result.status.value if result else ""
+            operation,
+            True,
+            started,
+            result.status_label if result else "",
+            client=client,
         )
         if operation == "lookup" and result is None:
-            # Car-Pass never received it: sending now cannot create a second report.
+            # Car-Pass answered that it never received it: sending now cannot
+            # create a second report.
             self.write({"outcome_unknown": False})
             return self, False, _("not received by Car-Pass yet")
-        self._carpass_apply_result(result, operation, client=client)
+        try:
+            # Whatever the answer holds must not leave the row in "sending": the
+            # protocol layer validated it, and anything the database still
+            # refuses becomes an unusable answer, recorded as such.
+            with self.env.cr.savepoint():
+                self._carpass_apply_result(result, operation, client=client)
+        except (ValueError, TypeError, DataError, ValidationError) as exc:
+            self.invalidate_recordset()
+            error = CarpassProtocolError(
+                f"Car-Pass sent an answer that cannot be stored ({type(exc).__name__}).",
+                request_guid=result.request_guid,
+                answer=result.raw,
+            )
+            self._carpass_record_failure(operation, error, started, client=client)
+            return self, False, self.error_message
         return self, True, self._state_label()
 
     def _carpass_apply_result(self, result, operation, client=None):
@@ -302,7 +321,7 @@ class CarpassRegistrationSending(models.AbstractModel):
         values = {
             "state": state,
             "request_guid": result.request_guid or self.request_guid,
-            "carpass_status": result.status.value,
+            "carpass_status": result.status_label,
             "error_message": False,
             "retryable": False,
             "outcome_unknown": False,
@@ -365,17 +384,50 @@ class CarpassRegistrationSending(models.AbstractModel):
             ],
         )
 
-    def _carpass_record_failure(self, operation, error, started):
+    def _carpass_record_failure(self, operation, error, started, client=None):
+        """Record a failed call; what follows is decided by outcomes.plan_after_failure."""
+        plan = plan_after_failure(
+            error,
+            outcome_was_unknown=self.outcome_unknown,
+            attempts=self.retry_count + 1,
+        )
         message = carpass_error_message(self.env, error)
         self._carpass_log_attempt(
-            operation, False, started, type(error).__name__, message
+            operation,
+            False,
+            started,
+            type(error).__name__,
+            message,
+            client=client,
+            answer=getattr(error, "answer", None),
         )
+        if plan.request_guid:
+            message = _(
+                "Car-Pass received the report (request %(guid)s) but its answer "
+                "could not be used; it is kept in the attempt log for support. "
+                "'Send' asks Car-Pass for its status; nothing is sent again by itself.",
+                guid=plan.request_guid,
+            )
+        elif plan.check_at_carpass:
+            message = _(
+                "Outcome unknown: check at Car-Pass whether this reading arrived. "
+                "If it did not, use 'Send Again'. (%(reason)s)",
+                reason=message,
+            )
+        if plan.attempts_exhausted:
+            message = _(
+                "%(message)s Gave up after %(count)s automatic attempts.",
+                message=message,
+                count=MAX_AUTOMATIC_ATTEMPTS,
+            )
         values = {
             "error_message": message,
             "sending_since": False,
-            "outcome_unknown": self.outcome_unknown or error.outcome_unknown,
+            "outcome_unknown": plan.outcome_unknown,
         }
-        if isinstance(error, CarpassTransientError) or values["outcome_unknown"]:
+        if plan.request_guid and not self.request_guid:
+            values["request_guid"] = plan.request_guid
+        if plan.retry:
             # Transport failures are sent again by the cron; an answer that may hide
             # a stored report (malformed, cut) is looked up by the cron first, also
             # when the look-up itself got a malformed answer.
@@ -391,28 +443,44 @@ class CarpassRegistrationSending(models.AbstractModel):
                 next_retry_at=fields.Datetime.now() + delay,
             )
         else:
-            values["retryable"] = False
-            if operation == "correct":
+            values.update(retryable=False, next_retry_at=False)
+            if operation == "correct" and not plan.outcome_unknown:
                 values["failed_correction_count"] = self.failed_correction_count + 1
         if operation in ("create", "lookup", "correct") or self.state == "sending":
             values["state"] = "error"
         self.write(values)
-        if operation in ("create", "correct") and not values.get("retryable"):
-            self.message_post(
-                body=_("Car-Pass refused the report: %(error)s", error=message)
-            )
+        if operation in ("create", "correct") and not plan.retry:
+            if plan.outcome_unknown:
+                self.message_post(body=message)
+            else:
+                self.message_post(
+                    body=_("Car-Pass refused the report: %(error)s", error=message)
+                )
 
-    def _carpass_log_attempt(self, operation, success, started, outcome, error=""):
-        self.env["carpass.registration.attempt"].create(
-            {
-                "registration_id": self.id,
-                "operation": operation,
-                "success": success,
-                "outcome": outcome,
-                "error_message": error,
-                "duration_ms": int((time.monotonic() - started) * 1000),
-            }
-        )
+    def _carpass_log_attempt(
+        self, operation, success, started, outcome, error="", client=None, answer=None
+    ):
+        """One attempt row, with the client's last HTTP exchange for support.
+
+        ``answer`` is an unusable answer (safe text) to keep when no exchange
+        was recorded.
+        """
+        values = {
+            "registration_id": self.id,
+            "operation": operation,
+            "success": success,
+            "outcome": outcome,
+            "error_message": error,
+            "duration_ms": int((time.monotonic() - started) * 1000),
+        }
+        exchanges = client.take_exchanges() if client is not None else []
+        if exchanges:
+            values.update(
+                self.env["carpass.registration.attempt"]._exchange_values(exchanges)
+            )
+        elif answer:
+            values["answer_body"] = answer
+        self.env["carpass.registration.attempt"].sudo().create(values)
 
     def _carpass_post_outcome(self, operation, notes=()):
         body = _(
@@ -437,7 +505,7 @@ class CarpassRegistrationSending(models.AbstractModel):
         except UserError as error:
             return self, False, str(error)
         return self._carpass_call(
-            "status", lambda: client.get_status(self.request_guid)
+            "status", lambda: client.get_status(self.request_guid), client=client
         )
 
     # ------------------------------------------------------------

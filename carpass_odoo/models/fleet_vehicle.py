@@ -221,20 +221,22 @@ class FleetVehicle(models.Model):
         """
         self.ensure_one()
         today = belgian_today()
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": f"carpass-history-{vin}-{today.isoformat()}.pdf",
-                "raw": history.pdf,
-                "mimetype": "application/pdf",
-                "res_model": self._name,
-                "res_id": self.id,
-                "description": _(
-                    "Car-Pass history at %(reading)s km (request %(guid)s)",
-                    reading=format_number(self.env, reading),
-                    guid=history.request_guid,
-                ),
-            }
-        )
+        attachment = self.env["ir.attachment"]
+        if history.pdf:
+            attachment = attachment.create(
+                {
+                    "name": f"carpass-history-{vin}-{today.isoformat()}.pdf",
+                    "raw": history.pdf,
+                    "mimetype": "application/pdf",
+                    "res_model": self._name,
+                    "res_id": self.id,
+                    "description": _(
+                        "Car-Pass history at %(reading)s km (request %(guid)s)",
+                        reading=format_number(self.env, reading),
+                        guid=history.request_guid,
+                    ),
+                }
+            )
         values = {
             "carpass_history_date": today,
             "carpass_history_reading": reading,
@@ -248,20 +250,24 @@ class FleetVehicle(models.Model):
             values["vin_sn"] = vin
         self.write(values)
         self._carpass_log_history_reading(reading, reading_date)
+        if attachment:
+            note = _(
+                "Car-Pass history issued at %(reading)s km, valid until "
+                "%(valid_until)s.",
+                reading=format_number(self.env, reading),
+                valid_until=format_day(self.env, self.carpass_history_valid_until),
+            )
+        else:
+            note = _(
+                "Car-Pass history requested at %(reading)s km. Car-Pass offered no "
+                "PDF: the public page below shows the history.",
+                reading=format_number(self.env, reading),
+            )
         self.message_post(
             body=Markup(
                 "%s<br/><a href='%s' target='_blank' rel='noopener noreferrer'>%s</a>"
             )
-            % (
-                _(
-                    "Car-Pass history issued at %(reading)s km, valid until "
-                    "%(valid_until)s.",
-                    reading=format_number(self.env, reading),
-                    valid_until=format_day(self.env, self.carpass_history_valid_until),
-                ),
-                history.public_url,
-                history.public_url,
-            ),
+            % (note, history.public_url, history.public_url),
             attachment_ids=attachment.ids,
         )
         return attachment

@@ -8,6 +8,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..carpass import CarpassClient, CarpassError, SoftwareId
+from ..carpass.client import checked_base_url
 from ..carpass.payloads import ENVIRONMENT_URLS
 from ..carpass.sessions import pooled_session
 from .carpass_messages import carpass_error_message
@@ -31,15 +32,23 @@ class ResCompany(models.Model):
 
     carpass_environment = fields.Selection(
         [
+            ("none", "Not configured"),
             ("production", "Production"),
             ("test", "Car-Pass test"),
             ("simulator", "Simulator"),
         ],
         string="Car-Pass Environment",
-        default="test",
+        default="none",
         required=True,
-        help="Production reports for real. Test and the simulator never reach the "
-        "car's real Car-Pass.",
+        help="Nothing is sent before a manager picks one. Production reports for "
+        "real. Test and the simulator never reach the car's real Car-Pass.",
+    )
+    carpass_url_override = fields.Char(
+        string="Car-Pass URL Override",
+        groups="carpass_odoo.group_carpass_manager",
+        help="Base URL to use instead of the built-in one of the production or test "
+        "environment, e.g. the test host Car-Pass gives with a test account. "
+        "Must start with https://.",
     )
     carpass_simulator_url = fields.Char(
         string="Car-Pass Simulator URL",
@@ -195,8 +204,41 @@ class ResCompany(models.Model):
     # Car-Pass connection
     # ------------------------------------------------------------
 
+    @api.constrains("carpass_url_override")
+    def _check_carpass_url_override(self):
+        for company in self.sudo():
+            url = (company.carpass_url_override or "").strip()
+            if not url:
+                continue
+            try:
+                loopback = checked_base_url(url)[1]
+            except ValueError:
+                loopback = True
+            if loopback or not url.startswith("https://"):
+                raise ValidationError(
+                    _(
+                        "The Car-Pass URL %(url)s must start with https:// and name "
+                        "a Car-Pass host; a local simulator is set as the simulator "
+                        "environment.",
+                        url=url,
+                    )
+                )
+
     def _carpass_base_url(self):
+        """The base URL of the company's environment (see payloads.ENVIRONMENT_URLS)."""
         self.ensure_one()
+        if self.carpass_environment == "none":
+            raise UserError(
+                _(
+                    "No Car-Pass environment is chosen for %(company)s: a manager "
+                    "picks production, test or simulator in Settings > Car-Pass. "
+                    "Nothing is sent before.",
+                    company=self.name,
+                )
+            )
+        override = (self.sudo().carpass_url_override or "").strip()
+        if override and self.carpass_environment in ENVIRONMENT_URLS:
+            return override
         if self.carpass_environment == "simulator":
             if not self.carpass_simulator_url:
                 raise UserError(
@@ -234,6 +276,9 @@ class ResCompany(models.Model):
             self.carpass_establishment_number,
             self.sudo().carpass_password,
             session=pooled_session(base_url, self.carpass_establishment_number),
+            # The real Car-Pass's weekly window is known by the clock; a
+            # simulator has its own maintenance switch.
+            maintenance_clock=self.carpass_environment in ENVIRONMENT_URLS,
             software=SoftwareId(
                 builder=self.carpass_software_builder or "carpass_odoo contributors",
                 name=self.carpass_software_name or "carpass_odoo",

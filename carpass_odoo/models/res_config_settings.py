@@ -12,6 +12,11 @@ class ResConfigSettings(models.TransientModel):
     carpass_simulator_url = fields.Char(
         related="company_id.carpass_simulator_url", readonly=False
     )
+    carpass_url_override = fields.Char(
+        related="company_id.carpass_url_override",
+        readonly=False,
+        groups="carpass_odoo.group_carpass_manager",
+    )
     carpass_enterprise_number = fields.Char(
         related="company_id.carpass_enterprise_number", readonly=False
     )
@@ -60,6 +65,22 @@ class ResConfigSettings(models.TransientModel):
     def _compute_carpass_is_branch(self):
         for settings in self:
             settings.carpass_is_branch = bool(settings.company_id.parent_id)
+
+    def action_carpass_probe(self):
+        """Open the contract probe (managers only, checked again when it runs).
+
+        It probes the company's saved settings: save changes first.
+        """
+        self.env["carpass.probe.wizard"]._check_manager()
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "carpass.probe.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "name": self.env._("Car-Pass contract probe"),
+            "context": {"default_company_id": self.company_id.id},
+        }
 
     def action_carpass_test_connection(self):
         self.ensure_one()

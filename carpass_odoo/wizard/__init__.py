@@ -3,3 +3,5 @@ from . import carpass_registration_wizard_description
 from . import carpass_confirm_wizard
 from . import carpass_manual_correction_wizard
 from . import carpass_history_wizard
+from . import carpass_probe_wizard
+from . import carpass_activity_import_wizard

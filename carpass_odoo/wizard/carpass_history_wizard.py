@@ -152,12 +152,30 @@ class CarpassHistoryWizard(models.TransientModel):
                 )
         except CarpassError as error:
             raise UserError(self._carpass_error_text(error, vin)) from None
-        vehicle._carpass_store_history(history, vin, self.odometer, self.reading_date)
-        return {
+        attachment = vehicle._carpass_store_history(
+            history, vin, self.odometer, self.reading_date
+        )
+        open_page = {
             "type": "ir.actions.act_url",
             "url": history.public_url,
             "target": "new",
             "close": True,
+        }
+        if attachment:
+            return open_page
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "warning",
+                "title": _("Car-Pass history"),
+                "message": _(
+                    "Car-Pass offered no PDF for this history; its public page "
+                    "is kept on the vehicle and opens now."
+                ),
+                "sticky": False,
+                "next": open_page,
+            },
         }
 
     # ------------------------------------------------------------
