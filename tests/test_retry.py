@@ -9,9 +9,7 @@ from odoo import SUPERUSER_ID, api, fields
 from odoo.sql_db import db_connect
 from odoo.tests import tagged
 
-from odoo.addons.carpass_odoo.models import (
-    carpass_registration_sending as sending_module,
-)
+from odoo.addons.carpass_odoo.models import carpass_registration as registration_module
 
 from .common import GARAGE_A, CarpassCase, CommittedQueueCase
 
@@ -265,7 +263,7 @@ class TestRetryConcurrentWorkers(CommittedQueueCase):
                 ]
 
         # Production commits after each registration; the test run would not.
-        with patch.object(sending_module, "in_test_mode", return_value=False):
+        with patch.object(registration_module, "in_test_mode", return_value=False):
             processed = self.run_concurrently(retry_cron_worker, self.WORKERS)
         self.simulator.admin.clear_faults()
 
