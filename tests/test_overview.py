@@ -281,3 +281,56 @@ class TestOverview(CarpassCase):
             [("id", "=", other.id)]
         )
         self.assertFalse(visible)
+
+    def test_buttons_follow_the_computed_flags_not_state_lists(self):
+        draft = self.make_registration()
+        accepted = self.make_registration(odometer=45124)
+        accepted.action_send()
+        self.assertEqual(accepted.state, "accepted")
+        flags = ("can_edit", "can_send", "can_refresh_status", "can_manual_correct")
+        self.assertEqual(
+            [draft[flag] for flag in flags], [True, True, False, False], "draft"
+        )
+        self.assertEqual(
+            [accepted[flag] for flag in flags], [False, False, True, True], "accepted"
+        )
+        self.assertEqual(
+            (draft.state_tone, accepted.state_tone), ("warning", "success")
+        )
+        for model, view_type in (
+            ("carpass.registration", "list"),
+            ("carpass.registration", "form"),
+            ("repair.order", "form"),
+        ):
+            arch = self.env[model].get_views([(False, view_type)])["views"][view_type][
+                "arch"
+            ]
+            for node in etree.fromstring(arch).iter():
+                for attribute in ("invisible", "readonly", "column_invisible"):
+                    expression = node.get(attribute) or ""
+                    self.assertNotRegex(
+                        expression,
+                        r"\b(carpass_)?state (not )?in\b",
+                        f"{model} {view_type}: {node.get('name')} {attribute}",
+                    )
+
+    def test_first_page_of_the_overview_reads_a_company_index(self):
+        self.make_registration()
+        cr = self.env.cr
+        # A handful of test rows would be read whole; the plan must be able to use
+        # the index that serves the first page without sorting at any size.
+        cr.execute("SET LOCAL enable_seqscan = off")
+        for attention_only, index in (
+            (False, "carpass_registration_company_order_idx"),
+            (True, "carpass_registration_attention_order_idx"),
+        ):
+            condition = " AND needs_attention" if attention_only else ""
+            cr.execute(
+                "EXPLAIN SELECT id FROM carpass_registration WHERE company_id = %s"
+                f"{condition} ORDER BY reading_date DESC, id DESC LIMIT 80",
+                [self.env.company.id],
+            )
+            plan = "\n".join(row[0] for row in cr.fetchall())
+            self.assertIn(index, plan)
+            self.assertNotIn("Sort", plan)
+        cr.execute("RESET enable_seqscan")
