@@ -83,7 +83,8 @@ class DrainCase(CommittedQueueCase):
 
 @tagged("post_install", "-at_install")
 class TestReliabilityUnderFaults(DrainCase):
-    REGISTRATIONS = 1000
+    # Sent one after the other, as Car-Pass expects of one establishment.
+    REGISTRATIONS = 400
     # Random faults for about one request in five; only a few slow timeouts.
     FAULTS = {
         "seed": 20261127,
@@ -95,7 +96,7 @@ class TestReliabilityUnderFaults(DrainCase):
     }
     MAX_ROUNDS = 25
 
-    def test_thousand_sends_under_faults_none_lost_none_doubled(self):
+    def test_sends_under_faults_none_lost_none_doubled(self):
         started = time.monotonic()
         queue = self.make_committed_registrations(self.REGISTRATIONS, "WRL")
         ids = queue["registrations"]
@@ -108,7 +109,11 @@ class TestReliabilityUnderFaults(DrainCase):
         first = self.send(ids)
         self.assertEqual(len(first), self.REGISTRATIONS, "every registration tried")
         failed_first = sum(not success for _id, success, _text in first)
-        self.assertGreater(failed_first, 50, "the faults hit a good share of sends")
+        self.assertGreater(
+            failed_first,
+            0.1 * self.REGISTRATIONS,
+            "the faults hit a good share of sends",
+        )
 
         rounds = 0
         while self.make_all_due(ids) and rounds < self.MAX_ROUNDS:
