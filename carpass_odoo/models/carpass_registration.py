@@ -325,8 +325,10 @@ class CarpassRegistration(models.Model):
     def _carpass_check_storable(self, vals):
         """Refuse, with a clear message, what the database or tracking cannot store.
 
-        A reading above ``checks.MAX_READING`` (or beyond a 32-bit integer), a VIN with
-        control characters, a date before ``checks.MIN_READING_DATE``.
+        A reading beyond a 32-bit integer, a VIN with control characters, a date
+        before ``checks.MIN_READING_DATE``. The end-of-repair wizard applies it to
+        what is typed; the registration also refuses readings outside
+        ``checks.MAX_READING`` (``_carpass_check_reading_range``).
         """
         vin = vals.get("vin")
         if isinstance(vin, str) and has_control_characters(vin.strip()):
@@ -338,14 +340,8 @@ class CarpassRegistration(models.Model):
                 )
             )
         reading = vals.get("odometer")
-        if reading is not None and not 0 <= reading <= checks.MAX_READING:
-            raise ValidationError(
-                _(
-                    "%(reading)s is not a possible odometer reading (at most %(max)s km).",
-                    reading=reading,
-                    max=checks.MAX_READING,
-                )
-            )
+        if isinstance(reading, int) and not -(2**31) <= reading < 2**31:
+            self._carpass_raise_impossible_reading(reading)
         if vals.get("reading_date"):
             try:
                 reading_date = fields.Date.to_date(vals["reading_date"])
@@ -359,10 +355,27 @@ class CarpassRegistration(models.Model):
                     )
                 )
 
+    @api.model
+    def _carpass_check_reading_range(self, vals):
+        reading = vals.get("odometer")
+        if reading is not None and not 0 <= reading <= checks.MAX_READING:
+            self._carpass_raise_impossible_reading(reading)
+
+    @api.model
+    def _carpass_raise_impossible_reading(self, reading):
+        raise ValidationError(
+            _(
+                "%(reading)s is not a possible odometer reading (at most %(max)s km).",
+                reading=reading,
+                max=checks.MAX_READING,
+            )
+        )
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
             self._carpass_check_storable(vals)
+            self._carpass_check_reading_range(vals)
             if vals.get("name", "/") == "/":
                 vals["name"] = (
                     self.env["ir.sequence"].next_by_code("carpass.registration") or "/"
@@ -373,6 +386,7 @@ class CarpassRegistration(models.Model):
 
     def write(self, vals):
         self._carpass_check_storable(vals)
+        self._carpass_check_reading_range(vals)
         if vals.get("vin"):
             vals = dict(vals, vin=vals["vin"].strip().upper())
         result = super().write(vals)
