@@ -750,11 +750,12 @@ class CarpassRegistration(models.Model):
         return self, False, _("being sent by another process, try again")
 
     def _carpass_send_each(self, commit=False):
-        """The send pipeline's entry point: send each registration this worker locks.
+        """Send each registration this worker locks: the envelope's and the wizard's way.
 
-        Used by the envelope, the wizard and the retry cron. Returns one
-        (record, success, text) per registration of ``self``; a registration
-        another worker holds is reported as busy, not sent.
+        The retry cron takes the same steps (lock, ``_carpass_send_one``, commit),
+        with the due condition added to the lock. Returns one (record, success,
+        text) per registration of ``self``; a registration another worker holds is
+        reported as busy, not sent. ``commit`` commits after each registration.
         """
         return self._carpass_for_each_locked(
             lambda registration: registration._carpass_send_one(), commit=commit
