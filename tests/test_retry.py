@@ -2,7 +2,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The retry cron: transport failures, unknown outcomes and concurrent workers."""
 
+import importlib.util
 from datetime import timedelta
+from pathlib import Path
 from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, api, fields
@@ -302,3 +304,25 @@ class TestRetryConcurrentWorkers(CommittedQueueCase):
                 [tuple(queue["registrations"])],
             )
             self.assertEqual(dict(cr.fetchall()), {"accepted": self.REGISTRATIONS})
+
+
+@tagged("post_install", "-at_install")
+class TestRetryCronMigration(CarpassCase):
+    def test_upgrade_points_an_old_retry_cron_at_the_scheduled_method(self):
+        """data/ir_cron.xml is noupdate: the 18.0.1.1.0 migration rewrites old code."""
+        cron = self.env.ref("carpass_odoo.ir_cron_carpass_retry")
+        self.assertEqual(cron.code, "model._cron_carpass_retry()")
+        cron.code = "model._cron_carpass_drain()"
+        cron.flush_recordset()
+        path = (
+            Path(registration_module.__file__).parents[1]
+            / "migrations"
+            / "18.0.1.1.0"
+            / "post-migrate.py"
+        )
+        spec = importlib.util.spec_from_file_location("carpass_post_migrate", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        migration.migrate(self.env.cr, "18.0.1.0.0")
+        self.env.invalidate_all()
+        self.assertEqual(cron.code, "model._cron_carpass_retry()")
