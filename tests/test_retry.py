@@ -313,7 +313,7 @@ class TestRetryCronMigration(CarpassCase):
         cron = self.env.ref("carpass_odoo.ir_cron_carpass_retry")
         self.assertEqual(cron.code, "model._cron_carpass_retry()")
         cron.code = "model._cron_carpass_drain()"
-        cron.flush_recordset()
+        self.env.flush_all()
         path = (
             Path(registration_module.__file__).parents[1]
             / "migrations"
