@@ -1,16 +1,18 @@
 # Copyright 2026 carpass_odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Draining a backlog of unsent registrations: the concurrent drain vs a serial loop.
+"""Draining a backlog of unsent registrations: the retry cron vs the serial floor.
 
     .venv/bin/python -m bench.backlog_drain -c var/odoo-h9.cfg -d carpass_h9
 
 After an outage N registrations wait for the retry cron (state error, retryable,
 due), each with its work description. With the simulator answering after
 ``--latency-ms`` (100 ms, a realistic round trip to Car-Pass), each run drains one
-fresh queue with the serial retry loop (``_cron_carpass_retry``) and another with
-the concurrent drain (``_cron_carpass_drain``), both committing per registration
-as in production. Judged by the speed-up serial/drain (target >= 10x) and by the
-simulator's count of observations per VIN (exactly 1 for every registration).
+fresh queue with the scheduled method (``_cron_carpass_retry``, one batch of N),
+committing per registration as in production. The physical serial floor is
+N registrations x 2 calls (reading, description) x the round trip: sending one
+after the other cannot be faster. Judged by the cron's rate against the floor's
+(target >= 0.8) and by the simulator's count of observations per VIN (exactly 1
+for every registration).
 """
 
 import sys
@@ -21,7 +23,8 @@ from odoo import fields
 
 from bench import odoo_env
 
-TARGET_SPEEDUP = 10.0
+TARGET_RATE_RATIO = 0.8
+CALLS_PER_REGISTRATION = 2  # the reading, then its work description
 
 
 def _make_queue(env, company, model, count, offset):
@@ -62,11 +65,10 @@ def main(argv=None):
     parser = odoo_env.argument_parser(__doc__.splitlines()[0], runs=3)
     parser.add_argument("--registrations", type=int, default=1000)
     parser.add_argument("--latency-ms", type=int, default=100)
-    parser.add_argument("--workers", type=int, default=16)
     args = parser.parse_args(argv)
     odoo_env.print_header("bench.backlog_drain", args)
     count = args.registrations
-    serial_times, drain_times, vins = [], [], []
+    drain_times, vins = [], []
     with (
         odoo_env.bench_registry(args) as registry,
         odoo_env.simulator() as simulator,
@@ -83,7 +85,7 @@ def main(argv=None):
             with odoo_env.environment(registry) as env:
                 company = env["res.company"].browse(company_id)
                 model = env["fleet.vehicle.model"].browse(model_id)
-                offset = (2 * run + (side == "drain")) * count
+                offset = run * count
                 ids, queue_vins = _make_queue(env, company, model, count, offset)
                 vins.extend(queue_vins)
             with odoo_env.environment(registry) as env:
@@ -100,19 +102,12 @@ def main(argv=None):
             return elapsed
 
         for run in range(args.runs):
-            serial_times.append(
-                drain(
-                    "serial",
-                    run,
-                    lambda Registration: Registration._cron_carpass_retry(limit=count),
-                )
-            )
             drain_times.append(
                 drain(
-                    "drain",
+                    "retry cron",
                     run,
-                    lambda Registration: Registration._cron_carpass_drain(
-                        limit=count, workers=args.workers
+                    lambda Registration: Registration._cron_carpass_retry(
+                        batch_size=count
                     ),
                 )
             )
@@ -121,30 +116,30 @@ def main(argv=None):
             observation["vin"] for observation in simulator.admin.observations()
         )
 
-    serial = odoo_env.statistics.median(serial_times)
+    floor = count * CALLS_PER_REGISTRATION * args.latency_ms / 1000
     drained = odoo_env.statistics.median(drain_times)
     missing = [vin for vin in vins if per_vin[vin] == 0]
     duplicated = [vin for vin, seen in per_vin.items() if seen > 1]
+    print(f"   {count} registrations, simulator latency {args.latency_ms} ms")
     print(
-        f"   {count} registrations, simulator latency {args.latency_ms} ms, "
-        f"{args.workers} drain threads"
+        f"   serial floor: {floor:.2f} s ({count / floor:.1f}/s) = {count} x "
+        f"{CALLS_PER_REGISTRATION} calls x {args.latency_ms} ms"
     )
     print(
-        f"   serial loop: median {serial:.2f} s ({count / serial:.1f}/s), runs "
-        + ", ".join(f"{value:.2f}" for value in serial_times)
-    )
-    print(
-        f"   concurrent drain: median {drained:.2f} s ({count / drained:.1f}/s), runs "
+        f"   retry cron: median {drained:.2f} s ({count / drained:.1f}/s), runs "
         + ", ".join(f"{value:.2f}" for value in drain_times)
     )
     print(
         f"   observations at the simulator: {sum(per_vin.values())} for {len(vins)} "
         f"registrations; missing {len(missing)}, duplicated VINs {len(duplicated)}"
     )
-    speedup = serial / drained
-    passed = speedup >= TARGET_SPEEDUP and not missing and not duplicated
+    ratio = floor / drained
+    passed = ratio >= TARGET_RATE_RATIO and not missing and not duplicated
     odoo_env.print_verdict(
-        "speed-up serial/drain", speedup, f">= {TARGET_SPEEDUP:g}", passed
+        "retry cron rate / serial floor rate",
+        ratio,
+        f">= {TARGET_RATE_RATIO:g}",
+        passed,
     )
     return passed
 

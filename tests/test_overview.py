@@ -281,3 +281,61 @@ class TestOverview(CarpassCase):
             [("id", "=", other.id)]
         )
         self.assertFalse(visible)
+
+    def test_buttons_follow_the_computed_flags_not_state_lists(self):
+        draft = self.make_registration()
+        accepted = self.make_registration(odometer=45124)
+        accepted.action_send()
+        self.assertEqual(accepted.state, "accepted")
+        flags = ("can_edit", "can_send", "can_refresh_status", "can_manual_correct")
+        self.assertEqual(
+            [draft[flag] for flag in flags], [True, True, False, False], "draft"
+        )
+        self.assertEqual(
+            [accepted[flag] for flag in flags], [False, False, True, True], "accepted"
+        )
+        self.assertEqual(
+            (draft.state_tone, accepted.state_tone), ("warning", "success")
+        )
+        for model, view_type, state_list in (
+            ("carpass.registration", "list", r"\bstate (not )?in\b"),
+            ("carpass.registration", "form", r"\bstate (not )?in\b"),
+            # The repair's own states are Odoo's business; the Car-Pass ones are not.
+            ("repair.order", "form", r"\bcarpass_state (not )?in\b"),
+        ):
+            arch = self.env[model].get_views([(False, view_type)])["views"][view_type][
+                "arch"
+            ]
+            for node in etree.fromstring(arch).iter():
+                for attribute in ("invisible", "readonly", "column_invisible"):
+                    expression = node.get(attribute) or ""
+                    self.assertNotRegex(
+                        expression,
+                        state_list,
+                        f"{model} {view_type}: {node.get('name')} {attribute}",
+                    )
+
+    def test_first_page_of_the_overview_reads_a_company_index(self):
+        self.make_registration()
+        cr = self.env.cr
+        # A handful of test rows would be read whole and sorted: the planner is told
+        # to avoid that, so the plan shows whether an index serves the first page in
+        # order (at 1M rows it must, or the page sorts the whole company).
+        for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
+            cr.execute(f"SET LOCAL {setting} = off")
+        ordered = (
+            "carpass_registration_company_order_idx",
+            "carpass_registration_attention_order_idx",
+        )
+        for attention_only in (False, True):
+            condition = " AND needs_attention" if attention_only else ""
+            cr.execute(
+                "EXPLAIN SELECT id FROM carpass_registration WHERE company_id = %s"
+                f"{condition} ORDER BY reading_date DESC, id DESC LIMIT 80",
+                [self.env.company.id],
+            )
+            plan = "\n".join(row[0] for row in cr.fetchall())
+            self.assertTrue(any(index in plan for index in ordered), plan)
+            self.assertNotIn("Sort", plan)
+        for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
+            cr.execute(f"RESET {setting}")

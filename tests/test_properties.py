@@ -17,9 +17,7 @@ from hypothesis import strategies as st
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
-from odoo.addons.carpass_odoo.models.carpass_registration_constants import (
-    MAX_READING,
-)
+from odoo.addons.carpass_odoo.carpass.checks import MAX_READING
 
 from .common import CarpassCase, random_vin
 

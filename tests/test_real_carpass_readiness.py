@@ -18,8 +18,8 @@ from odoo.tests import tagged
 
 from odoo.addons.carpass_odoo.carpass.client import CarpassClient
 from odoo.addons.carpass_odoo.carpass.exceptions import CarpassUnavailableError
+from odoo.addons.carpass_odoo.carpass.lifecycle import MAX_AUTOMATIC_ATTEMPTS
 from odoo.addons.carpass_odoo.carpass.maintenance import maintenance_window_end
-from odoo.addons.carpass_odoo.carpass.outcomes import MAX_AUTOMATIC_ATTEMPTS
 from odoo.addons.carpass_odoo.carpass.payloads import SoftwareId
 
 from .common import CarpassCase
@@ -212,7 +212,7 @@ class TestNoLookup(ReadinessCase):
 
     def test_automatic_attempts_are_capped(self):
         registration = self.make_registration()
-        registration.write({"retry_count": MAX_AUTOMATIC_ATTEMPTS - 1})
+        registration.write({"retry_count": MAX_AUTOMATIC_ATTEMPTS})
         self.simulator.admin.queue_faults(["503"])
         registration.action_send()
         self.assertEqual(registration.state, "error")

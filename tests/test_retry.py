@@ -2,16 +2,16 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The retry cron: transport failures, unknown outcomes and concurrent workers."""
 
+import importlib.util
 from datetime import timedelta
+from pathlib import Path
 from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, api, fields
 from odoo.sql_db import db_connect
 from odoo.tests import tagged
 
-from odoo.addons.carpass_odoo.models import (
-    carpass_registration_sending as sending_module,
-)
+from odoo.addons.carpass_odoo.models import carpass_registration as registration_module
 
 from .common import GARAGE_A, CarpassCase, CommittedQueueCase
 
@@ -265,7 +265,7 @@ class TestRetryConcurrentWorkers(CommittedQueueCase):
                 ]
 
         # Production commits after each registration; the test run would not.
-        with patch.object(sending_module, "in_test_mode", return_value=False):
+        with patch.object(registration_module, "in_test_mode", return_value=False):
             processed = self.run_concurrently(retry_cron_worker, self.WORKERS)
         self.simulator.admin.clear_faults()
 
@@ -304,3 +304,25 @@ class TestRetryConcurrentWorkers(CommittedQueueCase):
                 [tuple(queue["registrations"])],
             )
             self.assertEqual(dict(cr.fetchall()), {"accepted": self.REGISTRATIONS})
+
+
+@tagged("post_install", "-at_install")
+class TestRetryCronMigration(CarpassCase):
+    def test_upgrade_points_an_old_retry_cron_at_the_scheduled_method(self):
+        """data/ir_cron.xml is noupdate: the 18.0.1.1.0 migration rewrites old code."""
+        cron = self.env.ref("carpass_odoo.ir_cron_carpass_retry")
+        self.assertEqual(cron.code, "model._cron_carpass_retry()")
+        cron.code = "model._cron_carpass_drain()"
+        self.env.flush_all()
+        path = (
+            Path(registration_module.__file__).parents[1]
+            / "migrations"
+            / "18.0.1.1.0"
+            / "post-migrate.py"
+        )
+        spec = importlib.util.spec_from_file_location("carpass_post_migrate", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        migration.migrate(self.env.cr, "18.0.1.0.0")
+        self.env.invalidate_all()
+        self.assertEqual(cron.code, "model._cron_carpass_retry()")

@@ -17,6 +17,7 @@ from odoo.addons.carpass_odoo.carpass.exceptions import (
     CarpassNotFoundError,
     CarpassProtocolError,
 )
+from odoo.addons.carpass_odoo.models.carpass_messages import history_error_message
 
 from .common import CarpassCase, random_vin
 
@@ -396,9 +397,11 @@ class TestVehicleHistory(CarpassCase):
         wizard = self.open_wizard(self.make_vehicle()).save()
         self.assertIn(
             "does not know the vehicle WVW",
-            wizard._carpass_error_text(CarpassNotFoundError("gone"), "WVW"),
+            history_error_message(wizard.env, CarpassNotFoundError("gone"), "WVW", 1),
         )
         self.assertIn(
             "unexpected answer",
-            wizard._carpass_error_text(CarpassProtocolError("garbage"), "WVW"),
+            history_error_message(
+                wizard.env, CarpassProtocolError("garbage"), "WVW", 1
+            ),
         )

@@ -53,6 +53,9 @@ VIN_EXPECTED_LENGTH = 17
 # Readings are whole kilometres, at least 1. Car odometers have at most 7 digits.
 MIN_READING = 1
 MAX_READING = 9_999_999
+# Earlier dates are typing errors (Car-Pass started in 2006), and Odoo's tracking
+# cannot store dates before year 1000.
+MIN_READING_DATE = date(1970, 1, 1)
 # A vehicle that comes back within a week may have stood still at the garage.
 UNCHANGED_MIN_DAYS = 7
 # Car-Pass remarks on "rounded" readings: estimates end in three zeros.

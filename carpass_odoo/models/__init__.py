@@ -5,9 +5,6 @@ from . import fleet_vehicle
 from . import fleet_vehicle_odometer
 from . import repair_order
 from . import account_move
-from . import carpass_registration_sending
-from . import carpass_registration_drain
-from . import carpass_registration_confirmation
 from . import carpass_registration
 from . import carpass_registration_issue
 from . import carpass_registration_attempt

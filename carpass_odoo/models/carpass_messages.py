@@ -1,6 +1,10 @@
 # Copyright 2026 carpass_odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Translated texts for what the plain-Python protocol layer reports in English."""
+"""Translated texts for what the plain-Python protocol layer reports in English.
+
+The one table from a protocol exception (or a check finding) to the user's message:
+every model and wizard turns errors into words here.
+"""
 
 from odoo.tools.misc import format_date, formatLang
 
@@ -10,6 +14,7 @@ from ..carpass.exceptions import (
     CarpassNotFoundError,
     CarpassProtocolError,
     CarpassTimeoutError,
+    CarpassTransientError,
     CarpassUnavailableError,
     CarpassValidationError,
 )
@@ -102,3 +107,46 @@ def carpass_error_message(env, error):
             "Car-Pass gave an unexpected answer; the report will be checked again later."
         )
     return _("Car-Pass error: %(message)s", message=error.message)
+
+
+def history_error_message(env, error, vin, reading):
+    """A failed vehicle-history request as a message that says what to do next.
+
+    Nothing is retried for a history: the user asks again. ``vin`` and ``reading``
+    (km) are the ones sent.
+    """
+    _ = env._
+    if isinstance(error, CarpassValidationError):
+        if error.code == "WAITING_FOR_DIV":
+            return _(
+                "Car-Pass does not know the vehicle %(vin)s yet: its registration "
+                "at the DIV is still pending. Request the history once the "
+                "vehicle is registered.",
+                vin=vin,
+            )
+        if error.code == "ACTION_REQUIRED":
+            details = "; ".join(item.message for item in error.errors if item.message)
+            return _(
+                "Car-Pass flagged the reading %(reading)s km and issued no "
+                "history (%(details)s). Check the VIN and the odometer, then "
+                "request the history again.",
+                reading=format_number(env, reading),
+                details=details or error.message,
+            )
+    if isinstance(error, CarpassNotFoundError):
+        return _(
+            "Car-Pass does not know the vehicle %(vin)s or lost the request: "
+            "check the VIN and request the history again.",
+            vin=vin,
+        )
+    if isinstance(error, CarpassUnavailableError) and error.maintenance:
+        return _(
+            "Car-Pass is in its weekly maintenance window (Thursday 19:00-24:00) "
+            "and issues no history now. Request it again after the maintenance."
+        )
+    if isinstance(error, CarpassTransientError):
+        return _(
+            "Car-Pass cannot be reached right now; no history was issued. "
+            "Request it again in a few minutes."
+        )
+    return carpass_error_message(env, error)

@@ -1,36 +1,89 @@
 # Copyright 2026 carpass_odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""A Car-Pass registration: one odometer reading reported to Car-Pass.
+
+The decisions (what an answer means, when to retry, what a user may do) are plain
+functions in ``carpass/lifecycle.py``; the reading and VIN rules are in
+``carpass/checks.py``. This file holds, in that order: fields, computes, CRUD,
+user actions, the send pipeline, the calls of managers (confirm, manual
+correction) and the crons. The work description extends it in
+``carpass_registration_description.py``.
+"""
+
+import logging
+import time
 import unicodedata
 import uuid
 
-from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from markupsafe import Markup
+from psycopg2 import DataError
+from psycopg2.errors import SerializationFailure
 
-from ..carpass import checks, units
+from odoo import _, api, fields, models, tools
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.modules import module as odoo_module
+from odoo.tools import SQL
+from odoo.tools.sql import create_index
+
+from ..carpass import checks, lifecycle, units
 from ..carpass.clock import belgian_today
-from .carpass_messages import finding_message, format_number
-from .carpass_registration_constants import (
-    ATTENTION_COUNT_CAP,
-    ATTENTION_STATES,
-    MAX_READING,
-    MIN_READING_DATE,
-    SKIP_REASONS,
-    STATES,
+from ..carpass.exceptions import CarpassError, CarpassProtocolError
+from ..carpass.payloads import Correction, Observation, Status
+from .carpass_messages import (
+    carpass_error_message,
+    finding_message,
+    format_day,
+    format_number,
 )
+
+_logger = logging.getLogger(__name__)
+
+STATES = [
+    ("draft", "Not Sent"),
+    ("sending", "Sending"),
+    ("ongoing", "Ongoing"),
+    ("waiting", "Waiting for Registration"),
+    ("accepted", "Accepted"),
+    ("anomaly", "Anomaly"),
+    ("error", "Error"),
+    ("confirmed", "Confirmed"),
+    ("rejected", "Rejected"),
+    ("skipped", "Skipped"),
+]
+SKIP_REASONS = [
+    ("foreign", "Foreign vehicle"),
+    ("heavy", "Vehicle over 3.5 t"),
+    ("not_applicable", "Not applicable"),
+]
+# The systray counts at most this many registrations needing attention and shows
+# "999+" beyond: the exact number is in the overview, and the count, which runs on
+# every page load, stays bounded however large a backlog grows.
+ATTENTION_COUNT_CAP = 1000
+# Registrations one run of a cron handles before it reports its progress to
+# ir.cron, which runs it again at once while work remains.
+CRON_BATCH_SIZE = 200
+
+
+def in_test_mode():
+    """True in tests, which run in one transaction that must not be committed."""
+    return tools.config["test_enable"] or odoo_module.current_test
+
+
+def has_control_characters(text):
+    """True for text PostgreSQL cannot store (NUL) or no VIN contains (tab, ...)."""
+    return any(unicodedata.category(character) in ("Cc", "Cs") for character in text)
 
 
 class CarpassRegistration(models.Model):
     _name = "carpass.registration"
     _description = "Car-Pass Registration"
-    _inherit = [
-        "mail.thread",
-        "mail.activity.mixin",
-        "carpass.registration.sending",
-        "carpass.registration.drain",
-        "carpass.registration.confirmation",
-    ]
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "reading_date desc, id desc"
     _check_company_auto = True
+
+    # ------------------------------------------------------------
+    # Fields
+    # ------------------------------------------------------------
 
     name = fields.Char(
         string="Reference", required=True, readonly=True, copy=False, default="/"
@@ -130,14 +183,36 @@ class CarpassRegistration(models.Model):
         string="Odometer Work Last Sent", readonly=True, copy=False
     )
     failed_correction_count = fields.Integer(readonly=True, copy=False)
+    # What the user may do now (carpass/lifecycle.py decides; the views show these).
+    can_edit = fields.Boolean(compute="_compute_allowed_actions")
+    can_send = fields.Boolean(compute="_compute_allowed_actions")
+    can_send_again = fields.Boolean(
+        compute="_compute_allowed_actions",
+        help="The outcome of the last send is unknown and Car-Pass cannot be asked: "
+        "a person who checked at Car-Pass may send it again.",
+    )
     can_confirm = fields.Boolean(
-        compute="_compute_can_confirm",
+        compute="_compute_allowed_actions",
         help="Car-Pass allows confirming every open remark as correct.",
     )
+    can_manual_correct = fields.Boolean(compute="_compute_allowed_actions")
+    can_reset_to_draft = fields.Boolean(compute="_compute_allowed_actions")
+    can_refresh_status = fields.Boolean(compute="_compute_allowed_actions")
     correction_form_suggested = fields.Boolean(
-        compute="_compute_correction_form_suggested",
+        compute="_compute_allowed_actions",
         help="Corrections failed repeatedly (or Car-Pass refused a manual correction): "
         "the signed paper correction form is the way left.",
+    )
+    state_tone = fields.Selection(
+        [
+            ("danger", "Danger"),
+            ("warning", "Warning"),
+            ("success", "Success"),
+            ("info", "Info"),
+            ("muted", "Muted"),
+        ],
+        compute="_compute_state_tone",
+        help="How the overview colours the state.",
     )
     correction_reason = fields.Text(
         copy=False,
@@ -159,15 +234,24 @@ class CarpassRegistration(models.Model):
         ),
         (
             "odometer_range",
-            f"CHECK(odometer >= 0 AND odometer <= {MAX_READING})",
+            f"CHECK(odometer >= 0 AND odometer <= {checks.MAX_READING})",
             "The odometer reading is out of range.",
         ),
     ]
 
+    # ------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------
+
     @api.depends("state")
     def _compute_needs_attention(self):
         for registration in self:
-            registration.needs_attention = registration.state in ATTENTION_STATES
+            registration.needs_attention = lifecycle.needs_attention(registration.state)
+
+    @api.depends("state")
+    def _compute_state_tone(self):
+        for registration in self:
+            registration.state_tone = lifecycle.tone(registration.state)
 
     @api.depends("odometer", "odometer_unit")
     def _compute_dashboard_reading(self):
@@ -185,28 +269,61 @@ class CarpassRegistration(models.Model):
 
     @api.depends(
         "state",
+        "request_guid",
+        "outcome_unknown",
         "failed_correction_count",
         "company_id.carpass_correction_threshold",
+        "issue_ids.source",
+        "issue_ids.actions",
+        "issue_ids.resolved",
     )
-    def _compute_correction_form_suggested(self):
+    def _compute_allowed_actions(self):
         for registration in self:
-            threshold = registration.company_id.carpass_correction_threshold or 2
+            actions = registration._carpass_allowed_actions()
+            registration.can_edit = lifecycle.EDIT in actions
+            registration.can_send = lifecycle.SEND in actions
+            registration.can_send_again = lifecycle.SEND_AGAIN in actions
+            registration.can_confirm = lifecycle.CONFIRM in actions
+            registration.can_manual_correct = lifecycle.MANUAL_CORRECTION in actions
+            registration.can_reset_to_draft = lifecycle.RESET_TO_DRAFT in actions
+            registration.can_refresh_status = lifecycle.REFRESH_STATUS in actions
             registration.correction_form_suggested = (
-                registration.state == "rejected"
-                or (
-                    registration.state in ATTENTION_STATES
-                    and registration.failed_correction_count >= threshold
-                )
+                lifecycle.CORRECTION_FORM in actions
             )
+
+    def _carpass_allowed_actions(self):
+        """The actions of ``lifecycle.allowed_actions`` for this registration."""
+        self.ensure_one()
+        open_remarks = self.issue_ids.filtered(
+            lambda issue: issue.source == "carpass" and not issue.resolved
+        )
+        return lifecycle.allowed_actions(
+            self.state,
+            known_to_carpass=bool(self.request_guid),
+            open_remark_actions=[
+                set((issue.actions or "").split(",")) for issue in open_remarks
+            ],
+            failed_corrections=self.failed_correction_count,
+            correction_threshold=self.company_id.carpass_correction_threshold or 2,
+            outcome_unknown=self.outcome_unknown,
+        )
+
+    # ------------------------------------------------------------
+    # Constraints and CRUD
+    # ------------------------------------------------------------
 
     @api.constrains("odometer", "reading_date", "vin")
     def _check_reading(self):
+        """The limits of ``carpass/checks.py``, once a registration leaves draft.
+
+        A postponed (draft) or skipped report may wait for its reading: sending
+        checks it in full (``checks.check_observation``).
+        """
         today = belgian_today()
         for registration in self:
             if registration.state in ("draft", "skipped"):
-                # A postponed report may wait for its reading; sending checks it.
                 continue
-            if registration.odometer <= 0:
+            if not checks.MIN_READING <= registration.odometer <= checks.MAX_READING:
                 raise ValidationError(
                     _("The odometer reading must be a positive whole number.")
                 )
@@ -215,11 +332,61 @@ class CarpassRegistration(models.Model):
             if not (registration.vin or "").strip():
                 raise ValidationError(_("The VIN is required to report to Car-Pass."))
 
+    @api.model
+    def _carpass_check_storable(self, vals):
+        """Refuse, with a clear message, what the database or tracking cannot store.
+
+        A reading beyond a 32-bit integer, a VIN with control characters, a date
+        before ``checks.MIN_READING_DATE``. The end-of-repair wizard applies it to
+        what is typed; the registration also refuses readings outside
+        ``checks.MAX_READING`` (``_carpass_check_reading_range``).
+        """
+        vin = vals.get("vin")
+        if isinstance(vin, str) and has_control_characters(vin.strip()):
+            raise ValidationError(
+                _(
+                    "The VIN contains invisible control characters (%(vin)s): "
+                    "type it again.",
+                    vin=ascii(vin),
+                )
+            )
+        reading = vals.get("odometer")
+        if isinstance(reading, int) and not -(2**31) <= reading < 2**31:
+            self._carpass_raise_impossible_reading(reading)
+        if vals.get("reading_date"):
+            try:
+                reading_date = fields.Date.to_date(vals["reading_date"])
+            except (TypeError, ValueError):
+                reading_date = None
+            if not reading_date or reading_date < checks.MIN_READING_DATE:
+                raise ValidationError(
+                    _(
+                        "%(date)s is not a possible reading date.",
+                        date=vals["reading_date"],
+                    )
+                )
+
+    @api.model
+    def _carpass_check_reading_range(self, vals):
+        reading = vals.get("odometer")
+        if reading is not None and not 0 <= reading <= checks.MAX_READING:
+            self._carpass_raise_impossible_reading(reading)
+
+    @api.model
+    def _carpass_raise_impossible_reading(self, reading):
+        raise ValidationError(
+            _(
+                "%(reading)s is not a possible odometer reading (at most %(max)s km).",
+                reading=format_number(self.env, reading),
+                max=format_number(self.env, checks.MAX_READING),
+            )
+        )
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            self._check_reading_value(vals)
-            self._carpass_check_input_values(vals)
+            self._carpass_check_storable(vals)
+            self._carpass_check_reading_range(vals)
             if vals.get("name", "/") == "/":
                 vals["name"] = (
                     self.env["ir.sequence"].next_by_code("carpass.registration") or "/"
@@ -229,8 +396,8 @@ class CarpassRegistration(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        self._check_reading_value(vals)
-        self._carpass_check_input_values(vals)
+        self._carpass_check_storable(vals)
+        self._carpass_check_reading_range(vals)
         if vals.get("vin"):
             vals = dict(vals, vin=vals["vin"].strip().upper())
         result = super().write(vals)
@@ -238,24 +405,246 @@ class CarpassRegistration(models.Model):
             self._sync_odometer_log()
         return result
 
-    @api.model
-    def _check_reading_value(self, vals):
-        reading = vals.get("odometer")
-        if reading is not None and not (0 <= reading <= MAX_READING):
-            raise ValidationError(
-                _(
-                    "%(reading)s is not a possible odometer reading (at most %(max)s km).",
-                    reading=format_number(self.env, reading),
-                    max=format_number(self.env, MAX_READING),
-                )
-            )
-
     @api.ondelete(at_uninstall=False)
     def _unlink_except_reported(self):
         if any(registration.request_guid for registration in self):
             raise UserError(
                 _("A registration that reached Car-Pass cannot be deleted.")
             )
+
+    def init(self):
+        # The overview lists a company's registrations in _order, by default only
+        # those needing attention, and the systray counts the latter: composite
+        # indexes serve the first page from the index at any table size.
+        create_index(
+            self.env.cr,
+            "carpass_registration_company_order_idx",
+            self._table,
+            ["company_id", "reading_date DESC", "id DESC"],
+        )
+        create_index(
+            self.env.cr,
+            "carpass_registration_attention_order_idx",
+            self._table,
+            ["company_id", "reading_date DESC", "id DESC"],
+            where="needs_attention",
+        )
+        # The counter counts only the few rows needing attention.
+        create_index(
+            self.env.cr,
+            "carpass_registration_attention_idx",
+            self._table,
+            ["company_id"],
+            where="needs_attention",
+        )
+
+    def _state_label(self):
+        return dict(self._fields["state"]._description_selection(self.env))[self.state]
+
+    # ------------------------------------------------------------
+    # User actions
+    # ------------------------------------------------------------
+
+    def action_send(self):
+        """Envelope: send, resend or correct each selected registration."""
+        outcomes = self._carpass_send_each()
+        return self._carpass_notify(outcomes, _("Car-Pass: send"))
+
+    def action_send_again(self):
+        """Send again a report whose outcome is unknown, on a person's word.
+
+        For a registration Car-Pass may hold but could not be asked about (the
+        look-up is unavailable or the automatic attempts ran out): the person
+        checked at Car-Pass that the reading did not arrive. The same
+        idempotency key is sent, so a Car-Pass that honours it still answers
+        the first report instead of storing a second one.
+        """
+        for registration in self:
+            if not registration.can_send_again:
+                raise UserError(
+                    _(
+                        "%(name)s is not waiting for a check at Car-Pass: use 'Send'.",
+                        name=registration.display_name,
+                    )
+                )
+        self.check_access("write")
+        self.write({"outcome_unknown": False, "retry_count": 0, "retryable": False})
+        self.message_post(
+            body=_("Checked at Car-Pass: not received. Sent again by hand.")
+        )
+        return self.action_send()
+
+    def action_refresh_status(self):
+        outcomes = []
+        for registration in self:
+            if not registration.request_guid:
+                outcomes.append((registration, False, _("not sent yet")))
+                continue
+            outcomes.append(registration._carpass_refresh_one())
+        return self._carpass_notify(outcomes, _("Car-Pass: status"))
+
+    def action_reset_to_draft(self):
+        for registration in self:
+            if not registration.can_reset_to_draft:
+                raise UserError(
+                    _(
+                        "Only skipped or failed registrations can be put back to 'Not Sent' "
+                        "(%(name)s is %(state)s).",
+                        name=registration.name,
+                        state=registration._state_label(),
+                    )
+                )
+        self.write({"state": "draft", "skip_reason": False, "skip_note": False})
+        return True
+
+    def action_edit_in_wizard(self):
+        """Pencil: edit the data with the same checks as at the end of a repair."""
+        return self._carpass_open_wizard()
+
+    def _carpass_open_wizard(self):
+        self.ensure_one()
+        wizard = self.env["carpass.registration.wizard"].create(
+            {"registration_id": self.id}
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Report to Car-Pass"),
+            "res_model": "carpass.registration.wizard",
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+    def _check_carpass_manager(self):
+        if not self.env.user.has_group("carpass_odoo.group_carpass_manager"):
+            raise AccessError(
+                _(
+                    "Only Car-Pass managers may confirm readings or ask manual corrections."
+                )
+            )
+
+    def action_open_confirm_wizard(self):
+        """Green check: confirm as correct, after a confirmation step with a reason."""
+        self._check_carpass_manager()
+        if not self.filtered("can_confirm"):
+            raise UserError(
+                _(
+                    "Only registrations with an anomaly at Car-Pass can be confirmed "
+                    "as correct; none of the selected ones has one."
+                )
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Confirm as Correct"),
+            "res_model": "carpass.confirm.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_registration_ids": [(6, 0, self.ids)]},
+        }
+
+    def action_open_manual_correction_wizard(self):
+        self._check_carpass_manager()
+        self.ensure_one()
+        if not self.can_manual_correct:
+            raise UserError(
+                _("Only a registration known to Car-Pass can be corrected manually.")
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Manual Correction"),
+            "res_model": "carpass.manual.correction.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_registration_id": self.id,
+                "default_odometer": self.odometer,
+                "default_reading_date": self.reading_date,
+                "default_reason": self.correction_reason,
+            },
+        }
+
+    def action_print_correction_form(self):
+        """Print the paper correction form; each print is kept as an attachment."""
+        return self.env.ref(
+            "carpass_odoo.action_report_carpass_correction_form"
+        ).report_action(self)
+
+    def carpass_correction_form_filename(self):
+        """Attachment name of the next print of the correction form.
+
+        The report's ``attachment`` expression calls this. Odoo creates no attachment
+        when one of that name already exists, so every print gets a name of its own.
+        """
+        self.ensure_one()
+        today = belgian_today()
+        base = _(
+            "Car-Pass correction form %(vin)s %(date)s",
+            vin=self.vin or self.name,
+            date=today.isoformat(),
+        )
+        taken = set(
+            self.env["ir.attachment"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "=", self.id),
+                    ("name", "=like", f"{base}%"),
+                ]
+            )
+            .mapped("name")
+        )
+        name = f"{base}.pdf"
+        number = 1
+        while name in taken:
+            number += 1
+            name = f"{base} ({number}).pdf"
+        return name
+
+    @api.model
+    def _carpass_notify(self, outcomes, title):
+        """One line per record, so a bulk action says what happened to each."""
+        lines = []
+        for registration, success, text in outcomes:
+            line = f"{'✔' if success else '✘'} {registration.display_name}: {text}"
+            if registration.correction_form_suggested:
+                line += " " + _(
+                    "(corrections keep failing: print the correction form, sign it "
+                    "and send it to Car-Pass)"
+                )
+            lines.append(line)
+        failed = any(not success for _registration, success, _text in outcomes)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": title,
+                "message": "\n".join(lines),
+                "type": "warning" if failed else "success",
+                "sticky": failed,
+                # Keeps the line breaks (see static/src/systray/carpass_counter.scss).
+                "className": "o_carpass_notification",
+                "next": {"type": "ir.actions.act_window_close"}
+                if self.env.context.get("carpass_close_after")
+                else {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    @api.model
+    def carpass_attention_count(self):
+        """The systray counter: registrations needing attention in the active companies.
+
+        Counts up to ATTENTION_COUNT_CAP (the systray then shows "999+").
+        """
+        if not self.env.user.has_group("carpass_odoo.group_carpass_user"):
+            return 0
+        return self.search_count(
+            [
+                ("needs_attention", "=", True),
+                ("company_id", "in", self.env.companies.ids),
+            ],
+            limit=ATTENTION_COUNT_CAP,
+        )
 
     # ------------------------------------------------------------
     # Odometer log and local checks
@@ -351,220 +740,630 @@ class CarpassRegistration(models.Model):
         )
 
     # ------------------------------------------------------------
-    # Buttons
+    # Send pipeline: lock, send, record the answer
     # ------------------------------------------------------------
 
-    def action_send(self):
-        """Envelope: send, resend or correct each selected registration."""
-        outcomes = self._carpass_send_each()
-        return self._carpass_notify(outcomes, _("Car-Pass: send"))
+    def _carpass_one_by_one(self):
+        """The registrations one at a time, each prefetching only itself.
 
-    def action_send_again(self):
-        """Send again a report whose outcome is unknown, on a person's word.
-
-        For a registration Car-Pass may hold but could not be asked about (the
-        look-up is unavailable or the automatic attempts ran out): the person
-        checked at Car-Pass that the reading did not arrive. The same
-        idempotency key is sent, so a Car-Pass that honours it still answers
-        the first report instead of storing a second one.
+        The loops that use this commit after each registration, and a commit empties
+        the cache: prefetching the whole batch would read every remaining row again
+        after each commit.
         """
         for registration in self:
-            if not (
-                registration.state == "error"
-                and registration.outcome_unknown
-                and not registration.request_guid
-            ):
-                raise UserError(
-                    _(
-                        "%(name)s is not waiting for a check at Car-Pass: use 'Send'.",
-                        name=registration.display_name,
-                    )
+            yield registration.with_prefetch()
+
+    def _carpass_try_lock(self, domain=None):
+        """Lock this row until the transaction ends; False when another worker has it.
+
+        Rows are locked one at a time, right before they are processed: a commit
+        releases every lock, and the send pipeline commits before each call. Odoo
+        runs in REPEATABLE READ, where locking a row that another transaction changed
+        since this one's snapshot fails: that row was just handled elsewhere, so it is
+        skipped like a locked one. ``domain`` (e.g. ``lifecycle.retry_due_domain``)
+        is checked again under the lock, in the same SQL statement.
+        """
+        self.ensure_one()
+        self.flush_recordset()
+        query = self.sudo()._search([("id", "=", self.id), *(domain or [])])
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL("%s FOR UPDATE SKIP LOCKED", query.select()),
+                    log_exceptions=False,
                 )
-        self.check_access("write")
-        self.write({"outcome_unknown": False, "retry_count": 0, "retryable": False})
-        self.message_post(
-            body=_("Checked at Car-Pass: not received. Sent again by hand.")
+                locked = bool(self.env.cr.fetchone())
+        except SerializationFailure:
+            locked = False
+        if locked:
+            # Read what the other worker may have committed, not the cache.
+            self.invalidate_recordset()
+        return locked
+
+    def _carpass_busy(self):
+        """The outcome of a registration another worker holds."""
+        return self, False, _("being sent by another process, try again")
+
+    def _carpass_send_each(self, commit=False):
+        """Send each registration this worker locks: the envelope's and the wizard's way.
+
+        The retry cron takes the same steps (lock, ``_carpass_send_one``, commit),
+        with the due condition added to the lock. Returns one (record, success,
+        text) per registration of ``self``; a registration another worker holds is
+        reported as busy, not sent. ``commit`` commits after each registration.
+        """
+        return self._carpass_for_each_locked(
+            lambda registration: registration._carpass_send_one(), commit=commit
         )
-        return self.action_send()
 
-    def action_refresh_status(self):
+    def _carpass_for_each_locked(self, process, commit=False):
+        """Run ``process`` on each registration this worker could lock, one at a time.
+
+        Returns one (record, success, text) per registration of ``self``.
+        """
         outcomes = []
-        for registration in self:
-            if not registration.request_guid:
-                outcomes.append((registration, False, _("not sent yet")))
+        self.check_access("write")
+        for registration in self._carpass_one_by_one():
+            if not registration._carpass_try_lock():
+                outcomes.append(registration._carpass_busy())
                 continue
-            outcomes.append(registration._carpass_refresh_one())
-        return self._carpass_notify(outcomes, _("Car-Pass: status"))
+            outcomes.append(process(registration))
+            if commit and not in_test_mode():
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        return outcomes
 
-    def action_reset_to_draft(self):
+    def _carpass_held_values(self, result):
+        """The data Car-Pass holds according to its answer (ours when it omits them).
+
+        The result's fields were validated by the protocol layer (payloads.py).
+        """
+        return {
+            "last_sent_vin": result.vin or self.vin,
+            "last_sent_odometer": self.odometer
+            if result.odometer_reading is None
+            else result.odometer_reading,
+            "last_sent_reading_date": result.odometer_reading_date or self.reading_date,
+            "last_sent_odometer_work": self.odometer_work
+            if result.odometer_work is None
+            else result.odometer_work,
+        }
+
+    def _carpass_sending_is_stale(self):
+        return lifecycle.sending_is_stale(self.sending_since, fields.Datetime.now())
+
+    def _carpass_unchanged_since_sent(self):
+        """True when Car-Pass already holds exactly these data."""
+        self.ensure_one()
+        return bool(self.last_sent_reading_date) and (
+            self.last_sent_odometer,
+            self.last_sent_reading_date,
+            self.last_sent_vin or "",
+            self.last_sent_odometer_work,
+        ) == (self.odometer, self.reading_date, self.vin or "", self.odometer_work)
+
+    def _carpass_send_one(self):
+        """Send one locked registration; returns (record, success, text). Never raises.
+
+        The caller holds the row lock (``_carpass_send_each``, the retry cron). A
+        send whose outcome is unknown (interrupted, answer lost) is first looked up
+        at Car-Pass by its idempotency key, so nothing is reported twice.
+        """
+        self.ensure_one()
+        if self.state == "sending" and self._carpass_sending_is_stale():
+            # Interrupted mid-send: Car-Pass may have it, so ask before sending again.
+            self.outcome_unknown = True
+        if self.state not in lifecycle.SENDABLE_STATES + ("sending",):
+            return (
+                self,
+                False,
+                _("nothing to send (%(state)s)", state=self._state_label()),
+            )
+        if self.state == "sending" and not self._carpass_sending_is_stale():
+            return self._carpass_busy()
+        if (
+            self.state in lifecycle.FLAGGED_STATES
+            and self.request_guid
+            and self._carpass_unchanged_since_sent()
+        ):
+            return (
+                self,
+                False,
+                _(
+                    "nothing changed since Car-Pass flagged it: correct the data "
+                    "(pencil) or confirm it as correct (green check)"
+                ),
+            )
+        findings = self._carpass_findings()
+        self._set_local_issues(findings)
+        if checks.has_blocking(findings):
+            blocking = [f for f in findings if f.severity == checks.Severity.BLOCKING]
+            message = "; ".join(
+                finding_message(self.env, f, self.odometer_unit) for f in blocking
+            )
+            self.write({"state": "error", "error_message": message, "retryable": False})
+            return self, False, message
+        try:
+            client = self.company_id._carpass_client()
+        except UserError as error:
+            self.write(
+                {"state": "error", "error_message": str(error), "retryable": False}
+            )
+            return self, False, str(error)
+        if self.request_guid:
+            if self.outcome_unknown and self._carpass_correction_arrived(client):
+                return self, True, self._state_label()
+            if self.outcome_unknown:
+                # The status call failed: still unknown, try again later.
+                return self, False, self.error_message or _("Car-Pass status unknown")
+            return self._carpass_call(
+                "correct",
+                lambda: client.correct(self.request_guid, self._carpass_correction()),
+                client=client,
+            )
+        if self.outcome_unknown or self.state == "sending":
+            # The last send may have reached Car-Pass: ask before sending again.
+            self.outcome_unknown = True
+            lookup = self._carpass_call(
+                "lookup", lambda: client.find_observation(self.reference), client=client
+            )
+            if self.request_guid or self.outcome_unknown:
+                return lookup
+        # Built before the commit below, which empties the cache: no second read of
+        # the company and the vehicle.
+        observation = self._carpass_observation()
+        self._carpass_mark_sending()
+        return self._carpass_call(
+            "create", lambda: client.create_observation(observation), client=client
+        )
+
+    def _carpass_correction_arrived(self, client):
+        """After a correction with no answer, ask Car-Pass what it holds now.
+
+        True when Car-Pass already holds these data (the correction arrived, or was
+        not needed): its answer is applied and nothing is sent again. False when the
+        correction must still be sent, or when the status call failed too (then
+        ``outcome_unknown`` stays set).
+        """
+        self.ensure_one()
+        started = time.monotonic()
+        try:
+            result = client.get_status(self.request_guid)
+        except CarpassError as error:
+            self._carpass_record_failure("status", error, started, client=client)
+            return False
+        self._carpass_log_attempt(
+            "status", True, started, result.status_label, client=client
+        )
+        held = self._carpass_held_values(result)
+        arrived = (
+            held["last_sent_odometer"],
+            held["last_sent_reading_date"],
+            (held["last_sent_vin"] or "").upper(),
+        ) == (self.odometer, self.reading_date, (self.vin or "").upper())
+        if arrived or result.status != Status.ACTION_REQUIRED:
+            self._carpass_apply_result(
+                result, "correct" if arrived else "status", client=client
+            )
+            return True
+        # Car-Pass still holds the old data: the correction never arrived.
+        self.write({"outcome_unknown": False})
+        return False
+
+    def _carpass_mark_sending(self):
+        """Record that a send starts, committed first so a crash leaves a trace."""
+        # "Sending" lasts one call: not worth a tracking message (two inserts per
+        # send); the outcome's tracking message shows the change anyway.
+        self.with_context(tracking_disable=True).write(
+            {"state": "sending", "sending_since": fields.Datetime.now()}
+        )
+        if not in_test_mode():
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    def _carpass_observation(self):
+        self.ensure_one()
+        return Observation(
+            vin=self.vin,
+            odometer_reading=self.odometer,
+            odometer_reading_date=self.reading_date,
+            enterprise_number=self.company_id._carpass_enterprise(),
+            establishment_number=self.company_id.carpass_establishment_number,
+            license_plate=self.vehicle_id.license_plate or "",
+            first_use_date=self.vehicle_id.carpass_first_use_date or None,
+            odometer_work=self.odometer_work,
+            reference=self.reference,
+        )
+
+    def _carpass_correction(self):
+        self.ensure_one()
+        return Correction(
+            odometer_reading=self.odometer,
+            odometer_reading_date=self.reading_date,
+            vin=self.vin,
+            odometer_work=self.odometer_work,
+        )
+
+    def _carpass_call(self, operation, call, client=None):
+        """Run one API call, record the attempt and apply the answer; never raises.
+
+        ``client`` serves the calls that follow from the answer (the work
+        description), on the same connection.
+        """
+        self.ensure_one()
+        started = time.monotonic()
+        try:
+            result = call()
+        except CarpassError as error:
+            self._carpass_record_failure(operation, error, started, client=client)
+            return self, False, self.error_message
+        self._carpass_log_attempt(
+            operation,
+            True,
+            started,
+            result.status_label if result else "",
+            client=client,
+        )
+        if operation == "lookup" and result is None:
+            # Car-Pass answered that it never received it: sending now cannot
+            # create a second report.
+            self.write({"outcome_unknown": False})
+            return self, False, _("not received by Car-Pass yet")
+        try:
+            # Whatever the answer holds must not leave the row in "sending": the
+            # protocol layer validated it, and anything the database still
+            # refuses becomes an unusable answer, recorded as such.
+            with self.env.cr.savepoint():
+                self._carpass_apply_result(result, operation, client=client)
+        except (ValueError, TypeError, DataError, ValidationError) as exc:
+            self.invalidate_recordset()
+            error = CarpassProtocolError(
+                f"Car-Pass sent an answer that cannot be stored ({type(exc).__name__}).",
+                request_guid=result.request_guid,
+                answer=result.raw,
+            )
+            self._carpass_record_failure(operation, error, started, client=client)
+            return self, False, self.error_message
+        return self, True, self._state_label()
+
+    def _carpass_apply_result(self, result, operation, client=None):
+        state = lifecycle.state_for_answer(result.status, self.state)
+        values = {
+            "state": state,
+            "request_guid": result.request_guid or self.request_guid,
+            "carpass_status": result.status_label,
+            "error_message": False,
+            "retryable": False,
+            "outcome_unknown": False,
+            "next_retry_at": False,
+            "retry_count": 0,
+            "sending_since": False,
+        }
+        held = self._carpass_held_values(result)
+        if (
+            operation in ("create", "lookup", "correct")
+            or not self.last_sent_reading_date
+        ):
+            values.update(held)
+        if (
+            operation == "status"
+            and state == "accepted"
+            and (held["last_sent_odometer"], held["last_sent_reading_date"])
+            != (self.odometer, self.reading_date)
+        ):
+            # A manual correction was accepted: Car-Pass now holds its reading.
+            values.update(
+                held,
+                odometer=held["last_sent_odometer"],
+                reading_date=held["last_sent_reading_date"],
+            )
+        if not self.sent_date:
+            values.update(
+                sent_date=fields.Datetime.now(),
+                sent_odometer=held["last_sent_odometer"],
+                sent_reading_date=held["last_sent_reading_date"],
+            )
+        if operation == "correct" and state in ("anomaly", "rejected"):
+            values["failed_correction_count"] = self.failed_correction_count + 1
+        # No tracking message: the outcome note below states the new state and data,
+        # one chatter entry per answer instead of two.
+        self.with_context(tracking_disable=True).write(values)
+        self._set_carpass_issues(result.issues)
+        notes = self._carpass_after_result(client)
+        self._carpass_post_outcome(operation, notes)
+
+    def _carpass_after_result(self, client=None):
+        """Hook for what follows Car-Pass's answer (the work description).
+
+        Returns notes (Markup) to add to the registration's outcome note.
+        """
+        return []
+
+    def _set_carpass_issues(self, issues):
+        self._carpass_replace_issues(
+            "carpass",
+            [
+                {
+                    "code": issue.code,
+                    "message": issue.message,
+                    "severity": "warning",
+                    "actions": ",".join(issue.actions),
+                    "resolved": issue.resolved,
+                }
+                for issue in issues
+            ],
+        )
+
+    def _carpass_record_failure(self, operation, error, started, client=None):
+        """Record a failed call; what follows is ``lifecycle.failure_plan``'s."""
+        plan = lifecycle.failure_plan(
+            error,
+            outcome_was_unknown=self.outcome_unknown,
+            attempts_before=self.retry_count,
+        )
+        message = carpass_error_message(self.env, error)
+        self._carpass_log_attempt(
+            operation,
+            False,
+            started,
+            type(error).__name__,
+            message,
+            client=client,
+            answer=getattr(error, "answer", None),
+        )
+        if plan.request_guid:
+            message = _(
+                "Car-Pass received the report (request %(guid)s) but its answer "
+                "could not be used; it is kept in the attempt log for support. "
+                "'Send' asks Car-Pass for its status; nothing is sent again by itself.",
+                guid=plan.request_guid,
+            )
+        elif plan.check_at_carpass:
+            message = _(
+                "Outcome unknown: check at Car-Pass whether this reading arrived. "
+                "If it did not, use 'Send Again'. (%(reason)s)",
+                reason=message,
+            )
+        if plan.attempts_exhausted:
+            message = _(
+                "%(message)s Gave up after %(count)s automatic attempts.",
+                message=message,
+                count=lifecycle.MAX_AUTOMATIC_ATTEMPTS,
+            )
+        values = {
+            "error_message": message,
+            "sending_since": False,
+            "outcome_unknown": plan.outcome_unknown,
+            "retryable": plan.retry,
+        }
+        if plan.request_guid and not self.request_guid:
+            values["request_guid"] = plan.request_guid
+        if plan.retry:
+            # Transport failures are sent again by the cron; an answer that may hide
+            # a stored report (malformed, cut) is looked up by the cron first.
+            values.update(
+                retry_count=plan.attempts,
+                next_retry_at=fields.Datetime.now() + plan.delay,
+            )
+            self._carpass_arm_retry_cron(values["next_retry_at"])
+        else:
+            values["next_retry_at"] = False
+            if plan.attempts_exhausted:
+                values["retry_count"] = plan.attempts
+            if operation == "correct" and not plan.outcome_unknown:
+                values["failed_correction_count"] = self.failed_correction_count + 1
+        if operation in ("create", "lookup", "correct") or self.state == "sending":
+            values["state"] = "error"
+        self.write(values)
+        if operation in ("create", "correct") and not plan.retry:
+            if plan.outcome_unknown:
+                self.message_post(body=message)
+            else:
+                self.message_post(
+                    body=_("Car-Pass refused the report: %(error)s", error=message)
+                )
+
+    def _carpass_log_attempt(
+        self, operation, success, started, outcome, error="", client=None, answer=None
+    ):
+        """One attempt row, with the client's last HTTP exchange for support.
+
+        ``answer`` is an unusable answer (safe text) to keep when no exchange
+        was recorded.
+        """
+        values = {
+            "registration_id": self.id,
+            "operation": operation,
+            "success": success,
+            "outcome": outcome,
+            "error_message": error,
+            "duration_ms": int((time.monotonic() - started) * 1000),
+        }
+        exchanges = client.take_exchanges() if client is not None else []
+        if exchanges:
+            values.update(
+                self.env["carpass.registration.attempt"]._exchange_values(exchanges)
+            )
+        elif answer:
+            values["answer_body"] = answer
+        self.env["carpass.registration.attempt"].sudo().create(values)
+
+    def _carpass_post_outcome(self, operation, notes=()):
+        body = _(
+            "Car-Pass registration %(name)s (%(vin)s, %(odometer)s km on %(date)s): %(state)s.",
+            name=self.name,
+            vin=self.vin,
+            odometer=format_number(self.env, self.odometer),
+            date=format_day(self.env, self.reading_date),
+            state=self._state_label(),
+        )
+        # A log note: nobody is notified, and _message_log costs a fraction of
+        # message_post on the send path (see docs/benchmarks.md).
+        self._message_log(body=Markup("<br/>").join([body, *notes]))
+        for record in (self.repair_id, self.vehicle_id):
+            if record:
+                record.sudo()._message_log(body=body)
+
+    def _carpass_refresh_one(self):
+        self.ensure_one()
+        try:
+            client = self.company_id._carpass_client()
+        except UserError as error:
+            return self, False, str(error)
+        return self._carpass_call(
+            "status", lambda: client.get_status(self.request_guid), client=client
+        )
+
+    # ------------------------------------------------------------
+    # Managers: confirm as correct, manual correction
+    # ------------------------------------------------------------
+
+    def _carpass_confirm(self, reason):
+        """Green check: tell Car-Pass the data was right. It cannot be undone there.
+
+        Returns one (record, success, text) per registration of ``self``.
+        """
+        self._check_carpass_manager()
+        reason = (reason or "").strip()
+        if not reason:
+            raise UserError(
+                _("Say why the data is correct: Car-Pass cannot undo a confirmation.")
+            )
+        outcomes = []
+        confirmable = self.filtered("can_confirm")
         for registration in self:
-            if registration.state not in ("skipped", "error"):
-                raise UserError(
-                    _(
-                        "Only skipped or failed registrations can be put back to 'Not Sent' "
-                        "(%(name)s is %(state)s).",
-                        name=registration.name,
+            if registration not in confirmable:
+                if registration.state == "anomaly":
+                    text = _(
+                        "Car-Pass does not allow confirming this remark: correct the "
+                        "reading (pencil) or ask a manual correction"
+                    )
+                else:
+                    text = _(
+                        "nothing to confirm (%(state)s)",
                         state=registration._state_label(),
                     )
-                )
-        self.write({"state": "draft", "skip_reason": False, "skip_note": False})
-        return True
-
-    def action_print_correction_form(self):
-        """Print the paper correction form; each print is kept as an attachment."""
-        return self.env.ref(
-            "carpass_odoo.action_report_carpass_correction_form"
-        ).report_action(self)
-
-    def carpass_correction_form_filename(self):
-        """Attachment name of the next print of the correction form.
-
-        The report's ``attachment`` expression calls this. Odoo creates no attachment
-        when one of that name already exists, so every print gets a name of its own.
-        """
-        self.ensure_one()
-        today = belgian_today()
-        base = _(
-            "Car-Pass correction form %(vin)s %(date)s",
-            vin=self.vin or self.name,
-            date=today.isoformat(),
-        )
-        taken = set(
-            self.env["ir.attachment"]
-            .sudo()
-            .search(
-                [
-                    ("res_model", "=", self._name),
-                    ("res_id", "=", self.id),
-                    ("name", "=like", f"{base}%"),
-                ]
-            )
-            .mapped("name")
-        )
-        name = f"{base}.pdf"
-        number = 1
-        while name in taken:
-            number += 1
-            name = f"{base} ({number}).pdf"
-        return name
-
-    def _state_label(self):
-        return dict(self._fields["state"]._description_selection(self.env))[self.state]
-
-    @api.model
-    def _carpass_notify(self, outcomes, title):
-        """One line per record, so a bulk action says what happened to each."""
-        lines = []
-        for registration, success, text in outcomes:
-            line = f"{'✔' if success else '✘'} {registration.display_name}: {text}"
-            if registration.correction_form_suggested:
-                line += " " + _(
-                    "(corrections keep failing: print the correction form, sign it "
-                    "and send it to Car-Pass)"
-                )
-            lines.append(line)
-        failed = any(not success for _registration, success, _text in outcomes)
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": title,
-                "message": "\n".join(lines),
-                "type": "warning" if failed else "success",
-                "sticky": failed,
-                # Keeps the line breaks (see static/src/systray/carpass_counter.scss).
-                "className": "o_carpass_notification",
-                "next": {"type": "ir.actions.act_window_close"}
-                if self.env.context.get("carpass_close_after")
-                else {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
-
-    # ------------------------------------------------------------
-    # Wizard
-    # ------------------------------------------------------------
-
-    def _carpass_open_wizard(self):
-        self.ensure_one()
-        wizard = self.env["carpass.registration.wizard"].create(
-            {"registration_id": self.id}
-        )
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Report to Car-Pass"),
-            "res_model": "carpass.registration.wizard",
-            "res_id": wizard.id,
-            "view_mode": "form",
-            "target": "new",
-        }
-
-    def action_edit_in_wizard(self):
-        """Pencil: edit the data with the same checks as at the end of a repair."""
-        return self._carpass_open_wizard()
-
-    @api.model
-    def carpass_attention_count(self):
-        """The systray counter: registrations needing attention in the active companies.
-
-        Counts up to ATTENTION_COUNT_CAP (the systray then shows "999+").
-        """
-        if not self.env.user.has_group("carpass_odoo.group_carpass_user"):
-            return 0
-        return self.search_count(
-            [
-                ("needs_attention", "=", True),
-                ("company_id", "in", self.env.companies.ids),
-            ],
-            limit=ATTENTION_COUNT_CAP,
-        )
-
-    # ------------------------------------------------------------
-    # The attention index and input checks
-    # ------------------------------------------------------------
-
-    def init(self):
-        # The systray counts the few rows needing attention among all registrations:
-        # a partial index keeps that count proportional to those few.
-        self.env.cr.execute(
-            "CREATE INDEX IF NOT EXISTS carpass_registration_attention_idx "
-            "ON carpass_registration (company_id) WHERE needs_attention"
-        )
-
-    @api.model
-    def _carpass_check_input_values(self, vals):
-        """Refuse what the database or the chatter's tracking cannot store."""
-        vin = vals.get("vin")
-        if isinstance(vin, str) and has_control_characters(vin.strip()):
-            raise ValidationError(
-                _(
-                    "The VIN contains invisible control characters (%(vin)s): "
-                    "type it again.",
-                    vin=ascii(vin),
-                )
-            )
-        reading = vals.get("odometer")
-        if isinstance(reading, int) and not -(2**31) <= reading < 2**31:
-            raise ValidationError(
-                _(
-                    "%(reading)s is not a possible odometer reading (at most %(max)s km).",
-                    reading=format_number(self.env, reading),
-                    max=format_number(self.env, MAX_READING),
-                )
-            )
-        if vals.get("reading_date"):
-            try:
-                reading_date = fields.Date.to_date(vals["reading_date"])
-            except (TypeError, ValueError):
-                reading_date = None
-            if not reading_date or reading_date < MIN_READING_DATE:
-                raise ValidationError(
-                    _(
-                        "%(date)s is not a possible reading date.",
-                        date=vals["reading_date"],
+                outcomes.append((registration, False, text))
+                continue
+            if not registration._carpass_try_lock():
+                outcomes.append(registration._carpass_busy())
+                continue
+            if registration.state != "anomaly":
+                # Another user handled it meanwhile.
+                outcomes.append(
+                    (
+                        registration,
+                        False,
+                        _(
+                            "nothing to confirm (%(state)s)",
+                            state=registration._state_label(),
+                        ),
                     )
                 )
+                continue
+            try:
+                client = registration.company_id._carpass_client()
+            except UserError as error:
+                outcomes.append((registration, False, str(error)))
+                continue
+            record, success, text = registration._carpass_call(
+                "confirm",
+                lambda r=registration, c=client: c.confirm(r.request_guid, reason),
+                client=client,
+            )
+            if success and record.state == "accepted":
+                record.write({"state": "confirmed", "confirm_reason": reason})
+                record.issue_ids.write({"resolved": True})
+                record.message_post(
+                    body=_(
+                        "Confirmed as correct at Car-Pass: %(reason)s", reason=reason
+                    )
+                )
+                text = record._state_label()
+            elif success and record.state == "anomaly":
+                success = False
+            outcomes.append((record, success, text))
+        return outcomes
 
+    def _carpass_request_manual_correction(self, manual_correction):
+        """Ask Car-Pass to correct the reading by hand; returns (record, success, text)."""
+        self._check_carpass_manager()
+        self.ensure_one()
+        try:
+            client = self.company_id._carpass_client()
+        except UserError as error:
+            return self, False, str(error)
+        self.correction_reason = manual_correction.reason
+        outcome = self._carpass_call(
+            "manual_correction",
+            lambda: client.request_manual_correction(
+                self.request_guid, manual_correction
+            ),
+            client=client,
+        )
+        if outcome[1]:
+            self.message_post(
+                body=_(
+                    "Manual correction asked to Car-Pass: %(reading)s km on %(date)s. "
+                    "Reason: %(reason)s",
+                    reading=format_number(self.env, manual_correction.odometer_reading),
+                    date=format_day(self.env, manual_correction.odometer_reading_date),
+                    reason=manual_correction.reason,
+                )
+            )
+        return outcome
 
-def has_control_characters(text):
-    """True for text PostgreSQL cannot store (NUL) or no VIN contains (tab, ...)."""
-    return any(unicodedata.category(character) in ("Cc", "Cs") for character in text)
+    # ------------------------------------------------------------
+    # Crons
+    # ------------------------------------------------------------
+
+    @api.model
+    def _carpass_arm_retry_cron(self, at):
+        """Have the retry cron run at ``at`` (a datetime), not only at its interval."""
+        cron = self.env.ref("carpass_odoo.ir_cron_carpass_retry", False)
+        if cron:
+            cron._trigger(at)
+
+    @api.model
+    def _cron_carpass_refresh_status(self, batch_size=CRON_BATCH_SIZE):
+        """Ask Car-Pass the status of the readings it has not decided on yet."""
+        pending = [("state", "in", lifecycle.PENDING_STATES)]
+        domain = [*pending, ("request_guid", "!=", False)]
+        registrations = self.search(domain, limit=batch_size, order="write_date asc")
+        done = 0
+        for registration in registrations._carpass_one_by_one():
+            if not registration._carpass_try_lock(pending):
+                continue
+            registration._carpass_refresh_one()
+            done += 1
+            if not in_test_mode():
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        # What is left waits for the next interval: Car-Pass decides in its own time.
+        self.env["ir.cron"]._notify_progress(done=done, remaining=0)
+
+    @api.model
+    def _cron_carpass_retry(self, batch_size=CRON_BATCH_SIZE):
+        """The scheduled retry: resend what failed for transport reasons, finish
+        interrupted sends. Returns (record, success, text) per registration sent.
+
+        One batch per run, oldest due first. Each registration is locked (SKIP
+        LOCKED, ``lifecycle.retry_due_domain`` checked again under the lock), sent by
+        ``_carpass_send_one`` and committed, so several servers and users pressing
+        Send share the queue without sending anything twice. While due
+        registrations remain, the run reports them to ``ir.cron`` and triggers the
+        cron again at once.
+        """
+        due = lifecycle.retry_due_domain(fields.Datetime.now())
+        registrations = self.search(
+            due, limit=batch_size, order="next_retry_at asc, id asc"
+        )
+        outcomes = []
+        for registration in registrations._carpass_one_by_one():
+            if not registration._carpass_try_lock(due):
+                continue
+            outcomes.append(registration._carpass_send_one())
+            if not in_test_mode():
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        remaining = self.search_count(lifecycle.retry_due_domain(fields.Datetime.now()))
+        self.env["ir.cron"]._notify_progress(done=len(outcomes), remaining=remaining)
+        if remaining:
+            self._carpass_arm_retry_cron(fields.Datetime.now())
+        return outcomes

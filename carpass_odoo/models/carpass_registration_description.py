@@ -19,16 +19,11 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..carpass.exceptions import CarpassError, CarpassTransientError
+from ..carpass.lifecycle import DESCRIBABLE_STATES, retry_plan
 from ..carpass.payloads import WorkDescription
 from .carpass_messages import carpass_error_message
-from .carpass_registration_constants import (
-    RETRY_BASE_MINUTES,
-    RETRY_MAX_MINUTES,
-    in_test_mode,
-)
+from .carpass_registration import in_test_mode
 
-# States of a registration whose observation Car-Pass holds and describes.
-DESCRIBABLE_STATES = ("ongoing", "waiting", "anomaly", "accepted", "confirmed")
 DESCRIPTION_STATES = [
     ("not_sent", "Not Sent"),
     ("sent", "Sent"),
@@ -308,16 +303,14 @@ class CarpassRegistration(models.Model):
             "description_retryable": retryable,
             "description_next_retry_at": False,
         }
-        if retryable:
-            delay = min(
-                RETRY_BASE_MINUTES * 2**self.description_retry_count, RETRY_MAX_MINUTES
-            )
+        plan = retry_plan(self.description_retry_count)
+        if retryable and plan.retry:
             values.update(
-                description_retry_count=self.description_retry_count + 1,
-                description_next_retry_at=fields.Datetime.now()
-                + timedelta(minutes=delay),
+                description_retry_count=plan.attempts,
+                description_next_retry_at=fields.Datetime.now() + plan.delay,
             )
         else:
+            values["description_retryable"] = False
             self.message_post(
                 body=_(
                     "The work description was not sent to Car-Pass: %(error)s",

@@ -4,7 +4,7 @@ from odoo import api, fields, models
 
 from ..carpass import units
 from ..carpass.clock import belgian_today
-from .carpass_registration_constants import STATES
+from .carpass_registration import STATES
 
 
 class RepairOrder(models.Model):
@@ -56,6 +56,13 @@ class RepairOrder(models.Model):
     carpass_state = fields.Selection(
         STATES, compute="_compute_carpass_registration_id", string="Car-Pass Status"
     )
+    carpass_state_tone = fields.Selection(
+        related="carpass_registration_ids.state_tone", string="Car-Pass Status Tone"
+    )
+    carpass_can_report = fields.Boolean(
+        compute="_compute_carpass_registration_id",
+        help="The repair is done and its reading still has to reach Car-Pass.",
+    )
 
     @api.depends("carpass_odometer", "carpass_odometer_unit")
     def _compute_carpass_odometer_km(self):
@@ -64,12 +71,17 @@ class RepairOrder(models.Model):
                 repair.carpass_odometer, repair.carpass_odometer_unit
             )
 
-    @api.depends("carpass_registration_ids.state")
+    @api.depends("state", "carpass_vehicle_id", "carpass_registration_ids.state")
     def _compute_carpass_registration_id(self):
         for repair in self:
             registration = repair.carpass_registration_ids[:1]
             repair.carpass_registration_id = registration
             repair.carpass_state = registration.state
+            repair.carpass_can_report = bool(
+                repair.state == "done"
+                and repair.carpass_vehicle_id
+                and (not registration or registration.can_edit)
+            )
 
     def _carpass_must_report(self):
         self.ensure_one()
@@ -126,9 +138,7 @@ class RepairOrder(models.Model):
 
     def action_carpass_open_wizard(self):
         self.ensure_one()
-        registration = self.carpass_registration_ids.filtered(
-            lambda r: r.state in ("draft", "error", "anomaly")
-        )[:1]
+        registration = self.carpass_registration_ids.filtered("can_edit")[:1]
         if not registration:
             registration = self._carpass_create_registrations()
         return registration._carpass_open_wizard()

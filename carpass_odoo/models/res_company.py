@@ -6,12 +6,15 @@ from stdnum.be import vat as be_vat
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.modules.module import get_manifest
 
 from ..carpass import CarpassClient, CarpassError, SoftwareId
 from ..carpass.client import checked_base_url
 from ..carpass.payloads import ENVIRONMENT_URLS
 from ..carpass.sessions import pooled_session
 from .carpass_messages import carpass_error_message
+
+ADDON = "carpass_odoo"
 
 CARPASS_LANGUAGES = [
     ("nl", "Dutch"),
@@ -25,6 +28,18 @@ def normalize_belgian_number(value):
     """Digits only, without the BE prefix, padded to 10 digits (KBO/BCE style)."""
     digits = re.sub(r"[^0-9]", "", (value or "").upper().removeprefix("BE"))
     return digits.zfill(10) if digits and len(digits) == 9 else digits
+
+
+def carpass_software():
+    """The client software Car-Pass is told about: this addon, from its manifest.
+
+    Car-Pass identifies the software that reports (headers ``client-software-*``);
+    it is what is installed, not a setting.
+    """
+    manifest = get_manifest(ADDON)
+    return SoftwareId(
+        builder=manifest["author"], name=ADDON, version=manifest["version"]
+    )
 
 
 class ResCompany(models.Model):
@@ -76,13 +91,6 @@ class ResCompany(models.Model):
         compute="_compute_carpass_password_set", string="Car-Pass Password Set"
     )
     carpass_organisation_name = fields.Char(string="Car-Pass Organisation Name")
-    carpass_software_builder = fields.Char(
-        string="Software Builder", default="carpass_odoo contributors"
-    )
-    carpass_software_name = fields.Char(string="Software Name", default="carpass_odoo")
-    carpass_software_version = fields.Char(
-        string="Software Version", default="18.0.1.0.0"
-    )
     carpass_document_language = fields.Selection(
         CARPASS_LANGUAGES,
         string="Car-Pass Document Language",
@@ -279,11 +287,7 @@ class ResCompany(models.Model):
             # The real Car-Pass's weekly window is known by the clock; a
             # simulator has its own maintenance switch.
             maintenance_clock=self.carpass_environment in ENVIRONMENT_URLS,
-            software=SoftwareId(
-                builder=self.carpass_software_builder or "carpass_odoo contributors",
-                name=self.carpass_software_name or "carpass_odoo",
-                version=self.carpass_software_version or "18.0.1.0.0",
-            ),
+            software=carpass_software(),
         )
 
     def _carpass_enterprise(self):

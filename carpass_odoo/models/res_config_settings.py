@@ -36,15 +36,6 @@ class ResConfigSettings(models.TransientModel):
     carpass_organisation_name = fields.Char(
         related="company_id.carpass_organisation_name", readonly=False
     )
-    carpass_software_builder = fields.Char(
-        related="company_id.carpass_software_builder", readonly=False
-    )
-    carpass_software_name = fields.Char(
-        related="company_id.carpass_software_name", readonly=False
-    )
-    carpass_software_version = fields.Char(
-        related="company_id.carpass_software_version", readonly=False
-    )
     carpass_document_language = fields.Selection(
         related="company_id.carpass_document_language", readonly=False
     )

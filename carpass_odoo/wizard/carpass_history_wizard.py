@@ -9,16 +9,12 @@ from ..carpass import checks, units
 from ..carpass.clock import belgian_today
 from ..carpass.exceptions import (
     CarpassError,
-    CarpassNotFoundError,
-    CarpassTransientError,
-    CarpassUnavailableError,
-    CarpassValidationError,
 )
 from ..models.carpass_messages import (
-    carpass_error_message,
     finding_message,
     format_day,
     format_number,
+    history_error_message,
 )
 from ..models.res_company import CARPASS_LANGUAGES
 
@@ -151,7 +147,9 @@ class CarpassHistoryWizard(models.TransientModel):
                     language=self.language,
                 )
         except CarpassError as error:
-            raise UserError(self._carpass_error_text(error, vin)) from None
+            raise UserError(
+                history_error_message(self.env, error, vin, self.odometer)
+            ) from None
         attachment = vehicle._carpass_store_history(
             history, vin, self.odometer, self.reading_date
         )
@@ -246,46 +244,3 @@ class CarpassHistoryWizard(models.TransientModel):
             for finding in findings
         )
         return Markup('<ul class="list-unstyled mb-0">%s</ul>') % items
-
-    # ------------------------------------------------------------
-    # Car-Pass errors
-    # ------------------------------------------------------------
-
-    def _carpass_error_text(self, error, vin):
-        """The protocol error as a message that says what to do next."""
-        if isinstance(error, CarpassValidationError):
-            if error.code == "WAITING_FOR_DIV":
-                return _(
-                    "Car-Pass does not know the vehicle %(vin)s yet: its registration "
-                    "at the DIV is still pending. Request the history once the "
-                    "vehicle is registered.",
-                    vin=vin,
-                )
-            if error.code == "ACTION_REQUIRED":
-                details = "; ".join(
-                    item.message for item in error.errors if item.message
-                )
-                return _(
-                    "Car-Pass flagged the reading %(reading)s km and issued no "
-                    "history (%(details)s). Check the VIN and the odometer, then "
-                    "request the history again.",
-                    reading=format_number(self.env, self.odometer),
-                    details=details or error.message,
-                )
-        if isinstance(error, CarpassNotFoundError):
-            return _(
-                "Car-Pass does not know the vehicle %(vin)s or lost the request: "
-                "check the VIN and request the history again.",
-                vin=vin,
-            )
-        if isinstance(error, CarpassUnavailableError) and error.maintenance:
-            return _(
-                "Car-Pass is in its weekly maintenance window (Thursday 19:00-24:00) "
-                "and issues no history now. Request it again after the maintenance."
-            )
-        if isinstance(error, CarpassTransientError):
-            return _(
-                "Car-Pass cannot be reached right now; no history was issued. "
-                "Request it again in a few minutes."
-            )
-        return carpass_error_message(self.env, error)

@@ -7,8 +7,8 @@ from odoo.exceptions import UserError
 
 from ..carpass import checks, units
 from ..carpass.clock import belgian_today
-from ..models.carpass_messages import finding_message, format_number
-from ..models.carpass_registration_constants import MAX_READING, SKIP_REASONS
+from ..models.carpass_messages import finding_message
+from ..models.carpass_registration import SKIP_REASONS
 
 SEVERITY_CLASSES = {
     checks.Severity.BLOCKING: "text-bg-danger",
@@ -66,11 +66,11 @@ class CarpassRegistrationWizard(models.TransientModel):
     def create(self, vals_list):
         for vals in vals_list:
             # Typed text the database cannot store must fail as a readable error.
-            self.env["carpass.registration"]._carpass_check_input_values(vals)
+            self.env["carpass.registration"]._carpass_check_storable(vals)
         return super().create(vals_list)
 
     def write(self, vals):
-        self.env["carpass.registration"]._carpass_check_input_values(vals)
+        self.env["carpass.registration"]._carpass_check_storable(vals)
         return super().write(vals)
 
     @api.depends("registration_id")
@@ -203,14 +203,6 @@ class CarpassRegistrationWizard(models.TransientModel):
     def _save_to_registration(self, check=True):
         if not self.reading_date:
             raise UserError(_("Fill in the date of the reading."))
-        if self.odometer < 0 or self.odometer_km > MAX_READING:
-            raise UserError(
-                _(
-                    "%(reading)s is not a possible odometer reading (at most %(max)s km).",
-                    reading=format_number(self.env, self.odometer),
-                    max=format_number(self.env, MAX_READING),
-                )
-            )
         vin = (self.vin or "").strip().upper()
         vehicle = self.registration_id.vehicle_id
         if vin and not vehicle.vin_sn:

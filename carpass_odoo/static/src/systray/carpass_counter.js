@@ -12,7 +12,7 @@ import {user} from "@web/core/user";
 
 const REFRESH_MS = 60000;
 // The server stops counting here (ATTENTION_COUNT_CAP in
-// models/carpass_registration_constants.py).
+// models/carpass_registration.py).
 const COUNT_CAP = 1000;
 // A wizard button saves the wizard, runs, then closes the dialog and reloads the view
 // below: one count once the clicks settle, not one per call.

@@ -1,0 +1,300 @@
+# Copyright 2026 carpass_odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The life of a registration as plain decisions: no Odoo import, no database.
+
+A registration moves through these states (the model holds their labels)::
+
+    draft ──send──> sending ──answer──> ongoing / waiting / accepted / anomaly / rejected
+      │                │                        (``state_for_answer``)
+      │                └──transport failure──> error (retried by the cron, ``retry_plan``)
+      └──skip──> skipped
+
+The model asks this module what an answer means, when to try again, what a user may
+do with a registration (``allowed_actions``) and whether it needs attention; the
+views show the model's computed booleans, never a list of states.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from .exceptions import (
+    CarpassLookupUnsupportedError,
+    CarpassProtocolError,
+    CarpassTransientError,
+    CarpassUnavailableError,
+)
+from .payloads import Status
+
+STATES = (
+    "draft",
+    "sending",
+    "ongoing",
+    "waiting",
+    "accepted",
+    "anomaly",
+    "error",
+    "confirmed",
+    "rejected",
+    "skipped",
+)
+# What the overview's default filter and the systray counter show.
+ATTENTION_STATES = ("draft", "error", "anomaly", "rejected")
+# Car-Pass has the reading and has not decided yet: the status cron follows these.
+PENDING_STATES = ("ongoing", "waiting")
+# What the envelope may send (again), and the pencil edit.
+SENDABLE_STATES = ("draft", "error", "anomaly", "rejected")
+# Car-Pass holds the data it flagged: sending them again unchanged is refused again.
+FLAGGED_STATES = ("anomaly", "rejected")
+# Car-Pass holds an observation it describes (see the work description).
+DESCRIBABLE_STATES = ("ongoing", "waiting", "anomaly", "accepted", "confirmed")
+
+_STATE_FOR_STATUS = {
+    Status.ONGOING: "ongoing",
+    Status.REVIEWING: "ongoing",
+    Status.WAITING_FOR_DIV: "waiting",
+    Status.ACTION_REQUIRED: "anomaly",
+    Status.REJECTED: "rejected",
+    Status.DONE: "accepted",
+    # A status word this addon does not know: the report is still pending there.
+    Status.UNKNOWN: "ongoing",
+}
+
+# Transport failures are retried after 1, 2, 4, ... minutes, at most every 4 hours,
+RETRY_BASE_MINUTES = 1
+RETRY_MAX_MINUTES = 240
+# and at most this many times in a row (about a day): then the registration
+# stays in error, needs attention, and waits for a user's Send.
+MAX_AUTOMATIC_ATTEMPTS = 12
+# A registration left in "sending" this long was interrupted: its outcome is unknown.
+STALE_SENDING_MINUTES = 10
+
+# The actions of ``allowed_actions``.
+EDIT = "edit"
+SEND = "send"
+SEND_AGAIN = "send_again"
+CONFIRM = "confirm"
+MANUAL_CORRECTION = "manual_correction"
+RESET_TO_DRAFT = "reset_to_draft"
+REFRESH_STATUS = "refresh_status"
+CORRECTION_FORM = "correction_form"
+
+
+def state_for_answer(status, current_state):
+    """The registration's state after Car-Pass answered ``status`` (a ``Status``).
+
+    A confirmed registration stays confirmed when Car-Pass answers "done": the
+    confirmation is what made it done.
+    """
+    state = _STATE_FOR_STATUS[status]
+    if state == "accepted" and current_state == "confirmed":
+        return "confirmed"
+    return state
+
+
+def needs_attention(state):
+    """True when a user must act: not sent yet, failed, flagged or refused."""
+    return state in ATTENTION_STATES
+
+
+@dataclass(frozen=True)
+class RetryPlan:
+    """What to do after a failed attempt.
+
+    ``retry`` tells whether the cron sends it again, ``delay`` when (a timedelta,
+    None when not retried) and ``attempts`` the automatic attempts counted so far.
+    """
+
+    retry: bool
+    delay: timedelta | None
+    attempts: int
+
+
+def retry_plan(attempts_before, retry_after_seconds=None):
+    """The plan after a transport failure or an unknown outcome.
+
+    ``attempts_before`` is the number of automatic retries already made for this
+    failure streak; ``retry_after_seconds`` is what Car-Pass asked (maintenance window,
+    rate limit), honoured when longer than the backoff. After
+    ``MAX_AUTOMATIC_ATTEMPTS`` the registration is given up: it is not retried and
+    needs attention.
+    """
+    attempts = attempts_before + 1
+    if attempts > MAX_AUTOMATIC_ATTEMPTS:
+        return RetryPlan(retry=False, delay=None, attempts=attempts_before)
+    delay = timedelta(
+        minutes=min(RETRY_BASE_MINUTES * 2**attempts_before, RETRY_MAX_MINUTES)
+    )
+    if retry_after_seconds:
+        delay = max(delay, timedelta(seconds=retry_after_seconds))
+    return RetryPlan(retry=True, delay=delay, attempts=attempts)
+
+
+@dataclass(frozen=True)
+class FailurePlan:
+    """What follows a failed call, so that no guess about the API reports twice.
+
+    ``retry``: the retry cron tries again by itself after ``delay`` (a timedelta);
+    ``attempts``: the automatic attempts counted so far.
+    ``outcome_unknown``: Car-Pass may hold the observation; never create it again
+    without looking it up or a person's word.
+    ``check_at_carpass``: a person must check at Car-Pass before it is sent again
+    (the look-up is unavailable, or the automatic attempts ran out on an unknown
+    outcome).
+    ``attempts_exhausted``: the automatic attempts are used up.
+    ``request_guid``: the GUID an otherwise unusable answer named, or None.
+    """
+
+    retry: bool
+    outcome_unknown: bool
+    delay: timedelta | None = None
+    attempts: int = 0
+    check_at_carpass: bool = False
+    attempts_exhausted: bool = False
+    request_guid: str | None = None
+
+
+def failure_plan(error, *, outcome_was_unknown, attempts_before):
+    """The plan after ``error`` (a ``CarpassError``).
+
+    - an answer naming a usable request GUID but otherwise unusable: Car-Pass holds
+      the observation; its GUID is kept and nothing is repeated by itself;
+    - a look-up Car-Pass does not answer (404, 405, 501, ...) says nothing about
+      whether the observation arrived: nothing is sent again by itself, a person
+      checks at Car-Pass and sends again by hand;
+    - a transport failure or an unknown outcome is tried again by the cron
+      (``retry_plan``: backoff, then given up after ``MAX_AUTOMATIC_ATTEMPTS``);
+    - anything else (a refusal) is final until a user changes something.
+
+    ``outcome_was_unknown`` is the registration's flag before the call;
+    ``attempts_before`` its automatic attempts so far.
+    """
+    request_guid = (
+        error.request_guid if isinstance(error, CarpassProtocolError) else None
+    )
+    if request_guid:
+        return FailurePlan(retry=False, outcome_unknown=True, request_guid=request_guid)
+    if isinstance(error, CarpassLookupUnsupportedError):
+        return FailurePlan(retry=False, outcome_unknown=True, check_at_carpass=True)
+    outcome_unknown = bool(outcome_was_unknown or error.outcome_unknown)
+    if not (isinstance(error, CarpassTransientError) or outcome_unknown):
+        return FailurePlan(retry=False, outcome_unknown=False)
+    retry_after = (
+        error.retry_after if isinstance(error, CarpassUnavailableError) else None
+    )
+    plan = retry_plan(attempts_before, retry_after)
+    if not plan.retry:
+        return FailurePlan(
+            retry=False,
+            outcome_unknown=outcome_unknown,
+            attempts=plan.attempts,
+            check_at_carpass=outcome_unknown,
+            attempts_exhausted=True,
+        )
+    return FailurePlan(
+        retry=True,
+        outcome_unknown=outcome_unknown,
+        delay=plan.delay,
+        attempts=plan.attempts,
+    )
+
+
+def stale_sending_before(now):
+    """A registration "sending" since before this moment was interrupted."""
+    return now - timedelta(minutes=STALE_SENDING_MINUTES)
+
+
+def retry_due_domain(now):
+    """The one definition of "due for a retry", as an Odoo domain (plain lists).
+
+    A transport failure whose delay has passed, or a send interrupted long enough
+    ago. The cron searches with it and checks it again once the row is locked.
+    """
+    return [
+        "|",
+        "&",
+        ("state", "=", "error"),
+        "&",
+        ("retryable", "=", True),
+        ("next_retry_at", "<=", now),
+        "&",
+        ("state", "=", "sending"),
+        ("sending_since", "<=", stale_sending_before(now)),
+    ]
+
+
+def sending_is_stale(sending_since, now):
+    """True when a "sending" registration was interrupted (or never stamped)."""
+    return not sending_since or sending_since <= stale_sending_before(now)
+
+
+def correction_form_suggested(state, failed_corrections, threshold):
+    """True when the signed paper correction form is the way left.
+
+    Car-Pass refused the reading, or corrections of a flagged or failed
+    registration failed ``threshold`` times (the company's setting).
+    """
+    return state == "rejected" or (
+        needs_attention(state) and failed_corrections >= threshold
+    )
+
+
+def can_confirm(state, known_to_carpass, open_remark_actions):
+    """True when Car-Pass allows confirming every open remark as correct.
+
+    ``open_remark_actions`` holds, per open Car-Pass remark, the actions it allows
+    (e.g. ``{"confirm", "correct"}``). A lower reading, for instance, can only be
+    corrected, so one such remark forbids confirming.
+    """
+    return bool(
+        state == "anomaly"
+        and known_to_carpass
+        and open_remark_actions
+        and all("confirm" in actions for actions in open_remark_actions)
+    )
+
+
+def allowed_actions(
+    state,
+    *,
+    known_to_carpass,
+    open_remark_actions=(),
+    failed_corrections=0,
+    correction_threshold=2,
+    outcome_unknown=False,
+):
+    """The actions a registration allows, as a frozenset of the action names above.
+
+    ``known_to_carpass``: Car-Pass gave it a request id. ``outcome_unknown``: the
+    last send may have arrived and could not be looked up; a person who checked at
+    Car-Pass may send it again by hand (``SEND_AGAIN``). Group checks (managers for
+    confirm and manual correction) are the model's business, not this function's.
+    """
+    actions = set()
+    if state in SENDABLE_STATES:
+        actions |= {EDIT, SEND}
+    if can_confirm(state, known_to_carpass, open_remark_actions):
+        actions.add(CONFIRM)
+    if known_to_carpass:
+        actions.add(REFRESH_STATUS)
+        if state not in ("skipped", "confirmed"):
+            actions.add(MANUAL_CORRECTION)
+    if state == "error" and outcome_unknown and not known_to_carpass:
+        actions.add(SEND_AGAIN)
+    if state in ("skipped", "error"):
+        actions.add(RESET_TO_DRAFT)
+    if correction_form_suggested(state, failed_corrections, correction_threshold):
+        actions.add(CORRECTION_FORM)
+    return frozenset(actions)
+
+
+def tone(state):
+    """How the overview colours a state: danger, warning, success, info or muted."""
+    if state in ("error", "rejected"):
+        return "danger"
+    if state in ("anomaly", "draft"):
+        return "warning"
+    if state in ("accepted", "confirmed"):
+        return "success"
+    if state == "skipped":
+        return "muted"
+    return "info"
