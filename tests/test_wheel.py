@@ -19,15 +19,20 @@ import os
 import subprocess
 import sys
 import sysconfig
-import textwrap
 import venv
 from pathlib import Path
 
-import psycopg2
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-ODOO_SRC = Path(os.environ.get("ODOO_SRC", "/opt/odoo/18.0"))
+from .odoo_processes import (
+    ODOO_SRC,
+    REPO,
+    drop_database,
+    odoo_db_config_lines,
+    own_database_name,
+    pg_connect,
+)
+
 DIST_NAME = "odoo-addon-carpass_odoo"
 # Minutes: installing fleet, repair, stock and mail into an empty database on a busy machine.
 INSTALL_TIMEOUT = 900
@@ -111,11 +116,10 @@ def wheel(tmp_path_factory):
 
 @pytest.fixture
 def database_name(request):
-    base = request.config.getoption("--odoo-database", default=None) or "carpass_test"
-    name = f"{base}_wheel"
-    _run([sys.executable, REPO / "scripts" / "dropdb.py", name])
+    name = own_database_name(request, "wheel")
+    drop_database(name)
     yield name
-    _run([sys.executable, REPO / "scripts" / "dropdb.py", name])
+    drop_database(name)
 
 
 def test_wheel_installs_in_a_fresh_virtualenv_and_database(
@@ -140,16 +144,10 @@ def test_wheel_installs_in_a_fresh_virtualenv_and_database(
     work.mkdir()
     config = work / "odoo.cfg"
     config.write_text(
-        textwrap.dedent(
-            f"""\
-            [options]
-            addons_path = {ODOO_SRC / "addons"}
-            db_host = {os.environ.get("PGHOST", "127.0.0.1")}
-            db_port = {os.environ.get("PGPORT", "5432")}
-            db_user = {os.environ.get("PGUSER") or os.environ.get("USER") or "postgres"}
-            db_password = {os.environ.get("PGPASSWORD", "False")}
-            data_dir = {work / "filestore"}
-            """
+        "\n".join(
+            ["[options]", f"addons_path = {ODOO_SRC / 'addons'}"]
+            + odoo_db_config_lines()
+            + [f"data_dir = {work / 'filestore'}", ""]
         )
     )
     # Where Odoo finds the module, and that it is not the checkout.
@@ -175,12 +173,7 @@ def test_wheel_installs_in_a_fresh_virtualenv_and_database(
     )
     log = logfile.read_text() if logfile.exists() else ""
     assert " ERROR " not in log and " CRITICAL " not in log, log[-4000:]
-    connection = psycopg2.connect(
-        dbname=database_name,
-        host=os.environ.get("PGHOST", "127.0.0.1"),
-        port=os.environ.get("PGPORT", "5432"),
-        user=os.environ.get("PGUSER"),
-    )
+    connection = pg_connect(database_name)
     try:
         with connection.cursor() as cursor:
             cursor.execute(

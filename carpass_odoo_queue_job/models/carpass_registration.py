@@ -1,0 +1,63 @@
+# Copyright 2026 carpass_odoo contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, models
+
+from odoo.addons.queue_job.job import identity_exact
+
+# The parent of the per-establishment channels (data/queue_job_data.xml): its
+# "Subchannels Default Capacity" is how many sends run at once per establishment.
+CARPASS_CHANNEL = "root.carpass"
+# Registrations enqueued per run of the retry cron.
+ENQUEUE_BATCH_SIZE = 1000
+
+
+class CarpassRegistration(models.Model):
+    """Retries of Car-Pass sends as queue jobs instead of the retry cron's threads."""
+
+    _inherit = "carpass.registration"
+
+    @api.model
+    def _cron_carpass_drain(self, limit=None, workers=None):
+        """The retry cron: enqueue one job per due registration instead of sending.
+
+        ``workers`` is ignored: the job runner's channel capacities decide how many
+        sends run at once. Returns the jobs enqueued (``odoo.addons.queue_job`` Job).
+        """
+        registrations, _due_params = self._carpass_retry_queue(
+            limit or ENQUEUE_BATCH_SIZE
+        )
+        return registrations._carpass_enqueue_send()
+
+    def _carpass_enqueue_send(self):
+        """One send job per registration, on its establishment's channel.
+
+        A registration whose job is still waiting or running gets no second one
+        (identity key), and the job itself sends under the registration's row lock.
+        """
+        jobs = []
+        for registration in self:
+            delayable = registration.with_delay(
+                channel=registration._carpass_job_channel(),
+                identity_key=identity_exact,
+                description=self.env._(
+                    "Car-Pass: send %(reference)s", reference=registration.display_name
+                ),
+            )
+            jobs.append(delayable._carpass_job_send())
+        return jobs
+
+    def _carpass_job_channel(self):
+        """``root.carpass.<establishment number>`` (the company id when unset)."""
+        self.ensure_one()
+        company = self.company_id
+        return f"{CARPASS_CHANNEL}.{company.carpass_establishment_number or company.id}"
+
+    def _carpass_job_send(self):
+        """The job: send this registration through the add-on's locked send pipeline.
+
+        Returns Car-Pass's outcome as text (shown on the job). A registration another
+        process is sending, or one no longer due, is left as it is.
+        """
+        self.ensure_one()
+        ((_registration, _success, text),) = self._carpass_send_each()
+        return text
