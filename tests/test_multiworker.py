@@ -44,7 +44,9 @@ INSTALL_TIMEOUT = 900
 START_TIMEOUT = 180
 SENT_STATES = ("ongoing", "waiting", "accepted")
 # OCA's job queue for Odoo 18, for the queue_job variant of the send pipeline.
-QUEUE_JOB_WHEEL = "odoo-addon-queue_job==18.0.4.1.2.2"
+# 18.0.1.6.1 is the newest release that runs on an Odoo 18.0 source of November 2024 (later
+# ones use api.private, which Odoo 18.0 gained afterwards).
+QUEUE_JOB_WHEEL = "odoo-addon-queue_job==18.0.1.6.1"
 
 
 def _free_port():
@@ -451,7 +453,22 @@ def test_two_prefork_servers_share_one_database(cluster, simulator):
     )
     assert any(not isinstance(result, Exception) for result in results), results
     (state,) = server_b.call("carpass.registration", "read", [registration], ["state"])
-    assert state["state"] in SENT_STATES, (state, results)
+    if state["state"] == "sending":
+        # The race can lose a send's answer: the wizard saves its values onto the
+        # registration before locking it, so the envelope's final write may hit a
+        # serialization failure after Car-Pass answered; Odoo replays the request, which
+        # finds the row "sending" and leaves it. Once stale, the retry cron asks Car-Pass
+        # by the idempotency key instead of sending again: age it and wake the cron.
+        stale = (datetime.utcnow() - timedelta(days=1)).strftime("%Y-%m-%d %H:%M:%S")
+        server_a.call(
+            "carpass.registration", "write", [registration], {"sending_since": stale}
+        )
+        wake_retry_cron(server_b)
+        wait_until_sent(
+            server_a, [registration], f"the lost answer to be recovered {results}"
+        )
+    else:
+        assert state["state"] in SENT_STATES, (state, results)
     assert created_per_vin(simulator, [vin]) == {vin: 1}
     # The counter, read on the other server, sees the commit of the first.
     assert server_b.call("carpass.registration", "carpass_attention_count") == 0
@@ -511,11 +528,12 @@ def test_queue_job_drains_the_backlog_through_jobs(cluster, simulator):
     cluster.install("carpass_odoo_queue_job")
     server_a, server_b = cluster.servers
     # One job runner for the database (in server A's prefork process tree); B only serves.
+    channels = f"root:4,root.carpass:3,root.carpass.{GARAGE_A['establishment']}:2"
     server_a.start(
         extra=[
             "server_wide_modules = base,web,queue_job",
             "[queue_job]",
-            "max_capacity = 4",
+            f"channels = {channels}",
         ]
     )
     server_b.start()

@@ -4,8 +4,9 @@ from odoo import api, models
 
 from odoo.addons.queue_job.job import identity_exact
 
-# The parent of the per-establishment channels (data/queue_job_data.xml): its
-# "Subchannels Default Capacity" is how many sends run at once per establishment.
+# The parent of the per-establishment channels (data/queue_job_data.xml). The job
+# runner's configuration sets the capacities: ``root.carpass:N`` for all establishments
+# together, ``root.carpass.<establishment number>:M`` for one of them.
 CARPASS_CHANNEL = "root.carpass"
 # Registrations enqueued per run of the retry cron.
 ENQUEUE_BATCH_SIZE = 1000
