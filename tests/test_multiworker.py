@@ -546,7 +546,7 @@ def test_queue_job_drains_the_backlog_through_jobs(cluster, simulator):
     assert [module["state"] for module in modules] == ["installed", "installed"]
     company_id, model = garage_setup(server_b, simulator)
     count = 12
-    vins, backlog = make_backlog(server_b, company_id, model, count, "WMQ")
+    vins, backlog = make_backlog(server_b, company_id, model, count, "WMJ")
     wake_retry_cron(server_b)
     wait_until_sent(server_a, backlog, "the job runner to send the backlog")
     assert created_per_vin(simulator, vins) == dict.fromkeys(vins, 1)
