@@ -7,6 +7,9 @@ VAR="$here/var"
 mkdir -p "$VAR"
 export PGHOST="${PGHOST:-127.0.0.1}" PGPORT="${PGPORT:-5432}" PGUSER="${PGUSER:-$(id -un)}"
 
+# Odoo's multi-process mode: CARPASS_WORKERS=N (N > 0) runs N HTTP worker processes (prefork)
+# plus the gevent process for the bus on http_port + 1; CARPASS_CRON_THREADS cron workers.
+# The defaults (0 workers: threaded, 1 cron thread) suit a laptop; see docs/deployment.md.
 write_odoo_config() {  # $1 = file, $2 = http port
     cat >"$1" <<CFG
 [options]
@@ -21,7 +24,7 @@ http_port = $2
 gevent_port = $(($2 + 1))
 list_db = True
 log_level = warn
-workers = 0
-max_cron_threads = 1
+workers = ${CARPASS_WORKERS:-0}
+max_cron_threads = ${CARPASS_CRON_THREADS:-1}
 CFG
 }

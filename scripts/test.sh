@@ -7,7 +7,9 @@ bash "$here/scripts/setup.sh"
 
 db="carpass_test_$$"
 cfg="$VAR/odoo-test.cfg"
-write_odoo_config "$cfg" "${CARPASS_TEST_HTTP_PORT:-8169}"
+# The in-process test server is threaded; tests/test_multiworker.py starts its own prefork
+# servers with CARPASS_WORKERS workers each (default 2).
+CARPASS_WORKERS=0 write_odoo_config "$cfg" "${CARPASS_TEST_HTTP_PORT:-8169}"
 cleanup() { "$PY" "$here/scripts/dropdb.py" "$db" || true; }
 trap cleanup EXIT
 
