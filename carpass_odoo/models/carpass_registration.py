@@ -256,6 +256,15 @@ class CarpassRegistration(models.Model):
         tracking=True,
         help="Why the reading must be corrected; printed on the correction form.",
     )
+    correction_odometer = fields.Integer(
+        string="Stated Correct Reading",
+        copy=False,
+        tracking=True,
+        help="In km: the reading the garage states as correct on the correction form.",
+    )
+    correction_reading_date = fields.Date(
+        string="Stated Correct Date", copy=False, tracking=True
+    )
     skip_reason = fields.Selection(SKIP_REASONS, copy=False, tracking=True)
     skip_note = fields.Char(copy=False)
     confirm_reason = fields.Text(readonly=True, copy=False)
@@ -405,9 +414,10 @@ class CarpassRegistration(models.Model):
 
     @api.model
     def _carpass_check_reading_range(self, vals):
-        reading = vals.get("odometer")
-        if reading is not None and not checks.reading_in_bounds(reading):
-            self._carpass_raise_impossible_reading(reading)
+        for name in ("odometer", "correction_odometer"):
+            reading = vals.get(name)
+            if reading is not None and not checks.reading_in_bounds(reading):
+                self._carpass_raise_impossible_reading(reading)
 
     @api.model
     def _carpass_raise_impossible_reading(self, reading):
@@ -713,10 +723,52 @@ class CarpassRegistration(models.Model):
         }
 
     def action_print_correction_form(self):
-        """Print the paper correction form; each print is kept as an attachment."""
-        return self.env.ref(
-            "carpass_odoo.action_report_carpass_correction_form"
-        ).report_action(self)
+        """Ask the correct reading, date and reason, then print the paper form.
+
+        The form (each print kept as an attachment) shows what Car-Pass received
+        next to what the garage states in this step.
+        """
+        self.ensure_one()
+        self.check_access("write")
+        wizard = self.env["carpass.correction.form.wizard"].create(
+            {"registration_id": self.id}
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Correction Form"),
+            "res_model": "carpass.correction.form.wizard",
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+    def _carpass_sent_readings(self):
+        """The readings (km) Car-Pass received for this registration, first first."""
+        self.ensure_one()
+        readings = []
+        for reading in (self.sent_odometer, self.last_sent_odometer):
+            if reading and reading not in readings:
+                readings.append(reading)
+        return readings
+
+    def _carpass_trusted_reading(self):
+        """(km, date) to prefill the correct reading with; (0, None) when none is known.
+
+        The one stated before, else this registration's reading when it is
+        trusted (``lifecycle.reading_is_trusted``) or was never sent, else the
+        vehicle's latest trusted reading: never a reading Car-Pass flagged.
+        """
+        self.ensure_one()
+        if self.correction_odometer:
+            return self.correction_odometer, self.correction_reading_date
+        if lifecycle.reading_is_trusted(self.state, self.odometer_work) or (
+            self.odometer and self.odometer not in self._carpass_sent_readings()
+        ):
+            return self.odometer, self.reading_date
+        history = self._carpass_history(self.vehicle_id, self.odometer_log_id)
+        if history:
+            return history[0].reading, history[0].reading_date
+        return 0, None
 
     def carpass_correction_form_filename(self):
         """Attachment name of the next print of the correction form.
