@@ -45,7 +45,9 @@ class AccountMove(models.Model):
             move.carpass_vehicle_names = "\n".join(
                 repairs.carpass_vehicle_id.mapped("display_name")
             )
-            move.carpass_vins = "\n".join(repair.carpass_vin or "-" for repair in repairs)
+            move.carpass_vins = "\n".join(
+                repair.carpass_vin or "-" for repair in repairs
+            )
             move.carpass_readings = "\n".join(
                 move._carpass_reading_line(repair) for repair in repairs
             )

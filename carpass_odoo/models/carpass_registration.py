@@ -471,9 +471,7 @@ class CarpassRegistration(models.Model):
         (a manual correction Car-Pass accepted) skip the "not editable once sent"
         rule: they are what Car-Pass holds.
         """
-        return self.with_context(**{_WORKFLOW_CONTEXT_KEY: _WORKFLOW_TOKEN}).write(
-            vals
-        )
+        return self.with_context(**{_WORKFLOW_CONTEXT_KEY: _WORKFLOW_TOKEN}).write(vals)
 
     def _carpass_check_protected_write(self, vals, creating=False):
         """Refuse, with a UserError, what create/write may not change.
@@ -491,9 +489,7 @@ class CarpassRegistration(models.Model):
         names = set(vals)
         if creating:
             names |= {
-                name
-                for name in workflow
-                if f"default_{name}" in self.env.context
+                name for name in workflow if f"default_{name}" in self.env.context
             }
         forbidden = sorted(workflow & names)
         if forbidden:
@@ -522,7 +518,10 @@ class CarpassRegistration(models.Model):
                     )
                 )
             changed = registration._carpass_changed_reported_fields(vals)
-            if changed and lifecycle.EDIT not in registration._carpass_allowed_actions():
+            if (
+                changed
+                and lifecycle.EDIT not in registration._carpass_allowed_actions()
+            ):
                 raise UserError(
                     _(
                         "%(name)s was reported to Car-Pass (%(state)s): %(fields)s "
@@ -750,6 +749,11 @@ class CarpassRegistration(models.Model):
             if reading and reading not in readings:
                 readings.append(reading)
         return readings
+
+    def _carpass_dashboard(self, kilometres):
+        """``kilometres`` as the vehicle's dashboard counts (miles or km)."""
+        self.ensure_one()
+        return units.from_km(kilometres, self.odometer_unit)
 
     def _carpass_trusted_reading(self):
         """(km, date) to prefill the correct reading with; (0, None) when none is known.

@@ -179,9 +179,7 @@ class RepairOrder(models.Model):
             "carpass_odometer_date": registration.reading_date,
             "carpass_odometer_work": registration.odometer_work,
         }
-        changed = {
-            name: value for name, value in values.items() if self[name] != value
-        }
+        changed = {name: value for name, value in values.items() if self[name] != value}
         if not changed:
             return
         self.sudo().with_context(

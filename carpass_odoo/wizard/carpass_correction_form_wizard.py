@@ -66,7 +66,9 @@ class CarpassCorrectionFormWizard(models.TransientModel):
                 )
             )
         if not self.reading_date or self.reading_date > belgian_today():
-            raise UserError(_("State the date of the correct reading (not in the future)."))
+            raise UserError(
+                _("State the date of the correct reading (not in the future).")
+            )
         if not (self.reason or "").strip():
             raise UserError(_("Say why the reading must be corrected."))
         registration = self.registration_id
