@@ -305,9 +305,7 @@ class TestReports(HttpCase, CarpassCase):
         self.assertIn(vehicle.vin_sn, text)
         # The invoice form shows the same, read-only, to the accountant.
         self.assertEqual(invoice.carpass_vins, vehicle.vin_sn)
-        self.assertIn(
-            self.format_number(58421, self.env.lang), invoice.carpass_readings
-        )
+        self.assertIn(self.format_number(58421, "en_US"), invoice.carpass_readings)
         self.assertIn("1-ACC-001", invoice.carpass_vehicle_names)
         self.assertTrue(invoice.carpass_reading_dates)
 
@@ -321,7 +319,7 @@ class TestReports(HttpCase, CarpassCase):
         text = "\f".join(pdf_page_texts(self.render(REPAIR_ORDER, repair)))
         self.assertIn(self.format_number(23456, lang), text)
         self.assertIn(self.format_date(self.today(), lang), text)
-        self.assertIn("not yet reported to Car-Pass", text)
+        self.assertIn("not yet reported to Car-Pass", " ".join(text.split()))
 
     def test_same_record_twice_is_one_document(self):
         """As in Odoo: printed twice in one PDF, and not kept (which copy would be?)."""
