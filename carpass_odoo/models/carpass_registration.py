@@ -90,6 +90,7 @@ WORKFLOW_FIELDS = (
     "confirm_reason",
     "odometer_log_id",
     "needs_attention",
+    "attempt_ids",
 )
 # The context key of ``_carpass_write_workflow``. Its value is an object no RPC
 # call can send (a JSON context holds only plain values), so a caller outside the

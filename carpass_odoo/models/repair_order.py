@@ -144,8 +144,8 @@ class RepairOrder(models.Model):
         """
         for repair in self:
             registration = repair.carpass_registration_ids[:1]
-            if not registration:
-                continue
+            if not registration or registration.state == "skipped":
+                continue  # nothing reported, nothing to keep in step
             values = {}
             if "carpass_odometer" in vals:
                 values["odometer"] = units.to_km(
