@@ -100,6 +100,9 @@ class TestCorrectionForm(HttpCase, CarpassCase):
         registration = self.make_failed_registration()
         self.assertEqual(self.company_a.carpass_document_language_code, "nl_BE")
         text = self.pdf_text(self.render_pdf(registration))
+        # Three readings sent, three remarks: still one page, signature block included.
+        self.assertEqual(text.count("\f"), 1, text)
+        self.assertIn("Plaats en datum", text)
         vehicle = registration.vehicle_id
         for expected in (
             "Test Garage A",
