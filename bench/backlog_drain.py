@@ -47,16 +47,22 @@ def _make_queue(env, company, model, count, offset):
                 "vin": vehicle.vin_sn,
                 "odometer": 40_000 + index,
                 "reading_date": odoo_env.belgian_today(),
-                "state": "error",
-                "retryable": True,
-                "retry_count": 1,
-                "error_message": "Car-Pass could not be reached.",
-                "next_retry_at": fields.Datetime.now() - timedelta(minutes=1),
                 # From a repair: the work description follows the reading.
                 "description_lines": "Oil and filter change\nBrake pads front",
             }
             for index, vehicle in enumerate(vehicles)
         ]
+    )
+    # A failed send, due for its retry, as the pipeline leaves it: workflow fields
+    # are set by the registration's own methods only.
+    registrations._carpass_write_workflow(
+        {
+            "state": "error",
+            "retryable": True,
+            "retry_count": 1,
+            "error_message": "Car-Pass could not be reached.",
+            "next_retry_at": fields.Datetime.now() - timedelta(minutes=1),
+        }
     )
     return registrations.ids, vehicles.mapped("vin_sn")
 
@@ -77,7 +83,9 @@ def main(argv=None):
             company = odoo_env.make_bench_company(env, simulator)
             model = odoo_env.make_vehicle_model(env)
             # Only the bench garage's registrations are in the queue.
-            env["carpass.registration"].search([]).write({"retryable": False})
+            env["carpass.registration"].search([])._carpass_write_workflow(
+                {"retryable": False}
+            )
             company_id, model_id = company.id, model.id
         simulator.admin.set_faults(latency_ms=args.latency_ms)
 

@@ -38,6 +38,23 @@ VIN_ALPHABET = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
 _vin_counter = itertools.count()
 
 
+def set_workflow(registrations, **values):
+    """Put registrations in a state as the pipeline would: the sanctioned way for tests.
+
+    Workflow fields (state, retry schedule, ``last_sent_*``, ...) refuse
+    create/write; the registration's own methods set them through
+    ``_carpass_write_workflow``, and so does this helper.
+    """
+    registrations._carpass_write_workflow(values)
+    return registrations
+
+
+def split_workflow_values(env, values):
+    """Take the workflow fields out of ``values`` (in place); returns them."""
+    names = env["carpass.registration"]._carpass_workflow_field_names()
+    return {name: values.pop(name) for name in list(values) if name in names}
+
+
 def random_vin(prefix="WVW"):
     """A fresh valid VIN per call, so tests never collide at the shared simulator."""
     rng = random.Random(next(_vin_counter) * 7919 + random.randrange(1 << 30))
@@ -126,7 +143,8 @@ class CarpassCase(TransactionCase):
     ):
         """A registration of today, not sent, for ``vehicle`` or a new one."""
         vehicle = vehicle or self.make_vehicle(company=company, readings=readings)
-        return self.env["carpass.registration"].create(
+        workflow = split_workflow_values(self.env, values)
+        registration = self.env["carpass.registration"].create(
             {
                 "company_id": (company or self.company_a).id,
                 "vehicle_id": vehicle.id,
@@ -136,6 +154,9 @@ class CarpassCase(TransactionCase):
                 **values,
             }
         )
+        if workflow:
+            set_workflow(registration, **workflow)
+        return registration
 
     def make_repair(self, vehicle, odometer=0, company=None, state="under_repair"):
         company = company or vehicle.company_id or self.company_a
@@ -219,6 +240,8 @@ class CommittedQueueCase(CarpassCase):
                     for _index in range(count)
                 ]
             )
+            values = dict(values)
+            workflow = split_workflow_values(env, values)
             registrations = env["carpass.registration"].create(
                 [
                     {
@@ -232,6 +255,8 @@ class CommittedQueueCase(CarpassCase):
                     for index, vehicle in enumerate(vehicles)
                 ]
             )
+            if workflow:
+                set_workflow(registrations, **workflow)
             created = {
                 "company": company.id,
                 "saved": saved,

@@ -49,7 +49,19 @@ class TestCorrectionForm(HttpCase, CarpassCase):
             registration.odometer = odometer
             registration.action_send()
         self.assertTrue(registration.correction_form_suggested)
-        registration.correction_reason = "Tellerstand verkeerd ingegeven"
+        # The garage states the correct reading before the form prints.
+        wizard = self.env["carpass.correction.form.wizard"].create(
+            {"registration_id": registration.id}
+        )
+        self.assertNotIn(wizard.odometer, (45000, 54000, 55000), "never a wrong one")
+        wizard.write(
+            {
+                "odometer": 55500,
+                "reading_date": self.today(),
+                "reason": "Tellerstand verkeerd ingegeven",
+            }
+        )
+        wizard.action_print()
         return registration
 
     def render_pdf(self, registration, user=None):
@@ -88,6 +100,9 @@ class TestCorrectionForm(HttpCase, CarpassCase):
         registration = self.make_failed_registration()
         self.assertEqual(self.company_a.carpass_document_language_code, "nl_BE")
         text = self.pdf_text(self.render_pdf(registration))
+        # Three readings sent, three remarks: still one page, signature block included.
+        self.assertEqual(text.count("\f"), 1, text)
+        self.assertIn("Plaats en datum", text)
         vehicle = registration.vehicle_id
         for expected in (
             "Test Garage A",
@@ -100,7 +115,8 @@ class TestCorrectionForm(HttpCase, CarpassCase):
             "Volkswagen",
             "Golf",
             "45.000",  # the reading first reported, the wrong one, as Dutch writes it
-            "55.000",  # the correct one
+            "55.000",  # the last one sent, still wrong
+            "55.500",  # the correct one, as the garage stated it
             registration.request_guid,
             registration.name,
             "Tellerstand verkeerd ingegeven",
@@ -144,7 +160,7 @@ class TestCorrectionForm(HttpCase, CarpassCase):
         self.assertTrue(report.attachment)
         self.assertFalse(report.attachment_use, "a print is never an old copy")
         first = self.render_pdf(registration, user=self.user_a)
-        registration.odometer = 55123  # the garage changed its mind
+        registration.correction_odometer = 55123  # the garage changed its mind
         second = self.render_pdf(registration, user=self.user_a)
         attachments = self.attachments(registration)
         self.assertEqual(len(attachments), 2, attachments.mapped("name"))
@@ -160,7 +176,11 @@ class TestCorrectionForm(HttpCase, CarpassCase):
     def test_printable_from_any_registration(self):
         draft = self.make_registration(odometer=12345)
         self.assertFalse(draft.correction_form_suggested)
-        action = draft.with_user(self.user_a).action_print_correction_form()
+        step = draft.with_user(self.user_a).action_print_correction_form()
+        wizard = self.env["carpass.correction.form.wizard"].browse(step["res_id"])
+        self.assertEqual(wizard.odometer, 12345, "never sent: its own reading")
+        wizard.reason = "Typed on the wrong repair"
+        action = wizard.with_user(self.user_a).action_print()
         self.assertEqual(action["type"], "ir.actions.report")
         self.assertEqual(
             action["report_name"], "carpass_odoo.report_carpass_correction_form"

@@ -22,7 +22,7 @@ from odoo.addons.carpass_odoo.carpass.lifecycle import MAX_AUTOMATIC_ATTEMPTS
 from odoo.addons.carpass_odoo.carpass.maintenance import maintenance_window_end
 from odoo.addons.carpass_odoo.carpass.payloads import SoftwareId
 
-from .common import CarpassCase
+from .common import CarpassCase, set_workflow
 
 POST_OBSERVATION = "POST /api/observation"
 LOOKUP = "GET /api/observation"
@@ -43,8 +43,8 @@ class ReadinessCase(CarpassCase):
         return self.simulator.admin.stats()["requests"].get(route, 0)
 
     def make_due(self, registration):
-        registration.write(
-            {"next_retry_at": fields.Datetime.now() - timedelta(seconds=1)}
+        set_workflow(
+            registration, next_retry_at=fields.Datetime.now() - timedelta(seconds=1)
         )
 
     def stored(self, registration):
@@ -212,7 +212,7 @@ class TestNoLookup(ReadinessCase):
 
     def test_automatic_attempts_are_capped(self):
         registration = self.make_registration()
-        registration.write({"retry_count": MAX_AUTOMATIC_ATTEMPTS})
+        set_workflow(registration, retry_count=MAX_AUTOMATIC_ATTEMPTS)
         self.simulator.admin.queue_faults(["503"])
         registration.action_send()
         self.assertEqual(registration.state, "error")

@@ -16,7 +16,7 @@ from odoo import Command
 from odoo.tests import HttpCase, tagged
 from odoo.tools import format_date
 
-from .common import CarpassCase
+from .common import GARAGE_A, CarpassCase
 
 CORRECTION_FORM = "carpass_odoo.action_report_carpass_correction_form"
 REPAIR_ORDER = "repair.action_report_repair_order"
@@ -92,16 +92,33 @@ class TestReports(HttpCase, CarpassCase):
         return pdf
 
     def make_registrations(self, count):
-        """``count`` registrations, each with its own VIN, plate, readings and dates."""
+        """``count`` registrations, each with its own VIN, plate, readings and dates.
+
+        Each sent a rounded reading Car-Pass flagged (41,000, 42,000, ...); the
+        garage stated the correct one (41,123, 42,123, ...) before printing.
+        """
         registrations = self.env["carpass.registration"]
         for index in range(count):
             vehicle = self.make_vehicle(license_plate=f"1-ETL-{index:03d}")
-            registrations |= self.make_registration(
-                odometer=41000 + 1111 * index,
+            registration = self.make_registration(
+                odometer=41000 + 1000 * index,
                 vehicle=vehicle,
                 reading_date=self.today() - timedelta(days=index),
-                correction_reason=f"Compteur mal encodé n° {index}",
             )
+            registration.action_send()
+            self.assertEqual(registration.state, "anomaly")
+            wizard = self.env["carpass.correction.form.wizard"].create(
+                {"registration_id": registration.id}
+            )
+            wizard.write(
+                {
+                    "odometer": 41123 + 1000 * index,
+                    "reading_date": self.today() - timedelta(days=index),
+                    "reason": f"Compteur mal encodé n° {index}",
+                }
+            )
+            wizard.action_print()
+            registrations |= registration
         return registrations
 
     def make_repairs(self, count):
@@ -133,12 +150,19 @@ class TestReports(HttpCase, CarpassCase):
                 "Rue de l'Église 7, 4000 Liège",
                 registration.vin,
                 registration.vehicle_id.license_plate,
-                self.format_number(registration.odometer),
-                self.format_date(registration.reading_date),
+                self.format_number(registration.correction_odometer),
+                self.format_date(registration.correction_reading_date),
                 registration.name,
                 registration.correction_reason,
             ):
                 self.assertIn(expected, page)
+            # The wrong reading is there, labelled as what was sent to Car-Pass.
+            sent = self.format_number(registration.last_sent_odometer)
+            self.assertNotEqual(
+                sent, self.format_number(registration.correction_odometer)
+            )
+            self.assertIn(sent, page)
+            self.assertIn("Envoyé à Car-Pass (erroné)", page)
             # The signature block is on the page of the data it signs.
             self.assertIn("Lieu et date", page)
             self.assertIn("Nom et signature", page)
@@ -237,6 +261,65 @@ class TestReports(HttpCase, CarpassCase):
 
     def test_invoices_of_five_records(self):
         self.assert_invoices(self.make_invoices(5))
+
+    def test_repair_order_and_invoice_print_the_reading_car_pass_accepted(self):
+        """The mechanic typed 5842; the window sent 58421, which Car-Pass accepted."""
+        company = self.env.ref("base.main_company")
+        company.write(
+            {
+                "carpass_environment": "simulator",
+                "carpass_simulator_url": self.simulator.base_url,
+                "carpass_enterprise_number": GARAGE_A["enterprise"],
+                "carpass_establishment_number": GARAGE_A["establishment"],
+                "carpass_password": GARAGE_A["password"],
+            }
+        )
+        vehicle = self.make_vehicle(company=company, license_plate="1-ACC-001")
+        repair = self.make_repair(vehicle, odometer=5842)
+        wizard = self.end_repair(repair)
+        wizard.odometer = 58421
+        wizard.action_send()
+        self.assertEqual(wizard.registration_id.state, "accepted")
+        lang = repair.partner_id.lang
+        accepted, typed = (
+            self.format_number(58421, lang),
+            self.format_number(5842, lang),
+        )
+        text = "\f".join(pdf_page_texts(self.render(REPAIR_ORDER, repair)))
+        self.assertIn(accepted, text)
+        self.assertNotIn(typed + " ", text.replace(accepted, ""))
+        self.assertNotIn("not yet reported", text)
+        labour = self.env["product.product"].create(
+            {"name": "Labour", "type": "service", "invoice_policy": "order"}
+        )
+        repair.action_create_sale_order()
+        order = repair.sale_order_id
+        order.order_line = [
+            Command.create({"product_id": labour.id, "product_uom_qty": 1})
+        ]
+        order.action_confirm()
+        invoice = order._create_invoices()
+        invoice.action_post()
+        text = "\f".join(pdf_page_texts(self.render(INVOICE, invoice)))
+        self.assertIn(accepted, text)
+        self.assertIn(vehicle.vin_sn, text)
+        # The invoice form shows the same, read-only, to the accountant.
+        self.assertEqual(invoice.carpass_vins, vehicle.vin_sn)
+        self.assertIn(self.format_number(58421, "en_US"), invoice.carpass_readings)
+        self.assertIn("1-ACC-001", invoice.carpass_vehicle_names)
+        self.assertTrue(invoice.carpass_reading_dates)
+
+    def test_repair_order_marks_a_reading_not_yet_reported(self):
+        """A reading typed only in the window prints, with its date, as waiting."""
+        repair = self.make_repair(self.make_vehicle(), odometer=0)
+        wizard = self.end_repair(repair)
+        wizard.odometer = 23456
+        wizard.action_postpone()
+        lang = repair.partner_id.lang
+        text = "\f".join(pdf_page_texts(self.render(REPAIR_ORDER, repair)))
+        self.assertIn(self.format_number(23456, lang), text)
+        self.assertIn(self.format_date(self.today(), lang), text)
+        self.assertIn("not yet reported to Car-Pass", " ".join(text.split()))
 
     def test_same_record_twice_is_one_document(self):
         """As in Odoo: printed twice in one PDF, and not kept (which copy would be?)."""

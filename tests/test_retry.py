@@ -13,7 +13,7 @@ from odoo.tests import tagged
 
 from odoo.addons.carpass_odoo.models import carpass_registration as registration_module
 
-from .common import GARAGE_A, CarpassCase, CommittedQueueCase
+from .common import GARAGE_A, CarpassCase, CommittedQueueCase, set_workflow
 
 POST_OBSERVATION = "POST /api/observation"
 
@@ -38,8 +38,8 @@ class TestRetry(CarpassCase):
 
     def make_due(self, registration):
         """Let the backoff delay pass."""
-        registration.write(
-            {"next_retry_at": fields.Datetime.now() - timedelta(seconds=1)}
+        set_workflow(
+            registration, next_retry_at=fields.Datetime.now() - timedelta(seconds=1)
         )
 
     # ------------------------------------------------------------------
@@ -113,7 +113,7 @@ class TestRetry(CarpassCase):
         self.assertEqual(registration.state, "error")
         self.assertFalse(registration.retryable)
         self.company_a.carpass_password = GARAGE_A["password"]
-        registration.write({"next_retry_at": fields.Datetime.now()})
+        set_workflow(registration, next_retry_at=fields.Datetime.now())
         self.assertFalse(self.Registration._cron_carpass_retry())
         self.assertEqual(registration.state, "error", "the user must fix it first")
 
@@ -216,13 +216,12 @@ class TestRetry(CarpassCase):
         registration = self.make_registration()
         self.simulator.admin.queue_faults(["drop"])
         registration.action_send()
-        registration.write(
-            {
-                "state": "sending",
-                "outcome_unknown": False,
-                "retryable": False,
-                "sending_since": fields.Datetime.now() - timedelta(minutes=30),
-            }
+        set_workflow(
+            registration,
+            state="sending",
+            outcome_unknown=False,
+            retryable=False,
+            sending_since=fields.Datetime.now() - timedelta(minutes=30),
         )
         posts = self.requests()
         self.Registration._cron_carpass_retry()
@@ -232,7 +231,7 @@ class TestRetry(CarpassCase):
 
     def test_recent_sending_is_left_to_its_worker(self):
         registration = self.make_registration()
-        registration.write({"state": "sending", "sending_since": fields.Datetime.now()})
+        set_workflow(registration, state="sending", sending_since=fields.Datetime.now())
         self.assertFalse(self.Registration._cron_carpass_retry())
         ((record, success, text),) = registration._carpass_send_each()
         self.assertFalse(success)

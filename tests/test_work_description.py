@@ -11,7 +11,7 @@ from odoo.tests import tagged
 
 from odoo.addons.carpass_odoo.carpass.payloads import Activity
 
-from .common import CarpassCase
+from .common import CarpassCase, set_workflow
 
 # Labels of one activity as the simulator serves them (carpass_simulator/activities.py).
 BRAKES_LABELS = {
@@ -440,8 +440,9 @@ class TestWorkDescription(CarpassCase):
         # Not due yet: the cron leaves it alone.
         registration._cron_carpass_retry_descriptions()
         self.assertEqual(registration.description_state, "error")
-        registration.description_next_retry_at = fields.Datetime.now() - timedelta(
-            minutes=1
+        set_workflow(
+            registration,
+            description_next_retry_at=fields.Datetime.now() - timedelta(minutes=1),
         )
         registration._cron_carpass_retry_descriptions()
         self.assertEqual(registration.description_state, "sent")

@@ -361,6 +361,18 @@ def check_vin(vin) -> list[Finding]:
 # Reading --------------------------------------------------------------------------
 
 
+def reading_in_bounds(kilometres) -> bool:
+    """True for a storable reading: a whole number of km from 0 (not typed yet)
+    to MAX_READING. Every reading field (repair order, wizard, registration,
+    imports) is held to these bounds, so none reaches the database's limits."""
+    return (
+        isinstance(kilometres, numbers.Real)
+        and not isinstance(kilometres, bool)
+        and 0 <= kilometres <= MAX_READING
+        and kilometres == int(kilometres)
+    )
+
+
 def _whole_kilometres(value):
     """The whole number typed, math.inf when it has too many digits, else None."""
     if isinstance(value, bool):

@@ -59,6 +59,9 @@ _STATE_FOR_STATUS = {
     Status.UNKNOWN: "ongoing",
 }
 
+# Car-Pass holds these readings as right: they count as a vehicle's earlier readings.
+TRUSTED_STATES = ("accepted", "confirmed")
+
 # Transport failures are retried after 1, 2, 4, ... minutes, at most every 4 hours,
 RETRY_BASE_MINUTES = 1
 RETRY_MAX_MINUTES = 240
@@ -89,6 +92,20 @@ def state_for_answer(status, current_state):
     if state == "accepted" and current_state == "confirmed":
         return "confirmed"
     return state
+
+
+def reading_is_trusted(state, odometer_work=False):
+    """True when a reading may count as the vehicle's previous or latest one.
+
+    The one rule for Fleet's odometer log, the local checks and every prefill:
+    Car-Pass accepted the reading, or it was confirmed as correct, or it was
+    declared to Car-Pass as odometer work (replaced or repaired: the new counter
+    starts there) and Car-Pass has not refused it. A reading not sent yet, failed,
+    flagged or refused never counts: a wrong one must not vouch for itself.
+    """
+    if state in TRUSTED_STATES:
+        return True
+    return bool(odometer_work) and state in PENDING_STATES
 
 
 def needs_attention(state):

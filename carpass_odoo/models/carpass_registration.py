@@ -59,6 +59,44 @@ SKIP_REASONS = [
 # "999+" beyond: the exact number is in the overview, and the count, which runs on
 # every page load, stays bounded however large a backlog grows.
 ATTENTION_COUNT_CAP = 1000
+# The data reported to Car-Pass: once sent, they change only through a correction
+# (the pencil, while ``lifecycle.allowed_actions`` allows EDIT), a manual correction
+# or a confirmation, which keep what was sent in ``sent_*`` / ``last_sent_*``.
+REPORTED_FIELDS = ("vin", "odometer", "reading_date", "odometer_work")
+# Fixed at creation: a registration reports one repair of one vehicle for one company.
+FIXED_FIELDS = ("company_id", "vehicle_id", "repair_id")
+# Set by the registration's own methods only (``_carpass_write_workflow``), never
+# through create/write: the state machine, the idempotency key, what Car-Pass
+# answered and the retry schedule.
+WORKFLOW_FIELDS = (
+    "state",
+    "request_guid",
+    "reference",
+    "carpass_status",
+    "error_message",
+    "retryable",
+    "outcome_unknown",
+    "retry_count",
+    "next_retry_at",
+    "sending_since",
+    "sent_date",
+    "sent_odometer",
+    "sent_reading_date",
+    "last_sent_vin",
+    "last_sent_odometer",
+    "last_sent_reading_date",
+    "last_sent_odometer_work",
+    "failed_correction_count",
+    "confirm_reason",
+    "odometer_log_id",
+    "needs_attention",
+    "attempt_ids",
+)
+# The context key of ``_carpass_write_workflow``. Its value is an object no RPC
+# call can send (a JSON context holds only plain values), so a caller outside the
+# model's own methods cannot pass for the pipeline, with or without sudo().
+_WORKFLOW_CONTEXT_KEY = "carpass_workflow_write"
+_WORKFLOW_TOKEN = object()
 # Registrations one run of a cron handles before it reports its progress to
 # ir.cron, which runs it again at once while work remains.
 CRON_BATCH_SIZE = 200
@@ -219,6 +257,15 @@ class CarpassRegistration(models.Model):
         tracking=True,
         help="Why the reading must be corrected; printed on the correction form.",
     )
+    correction_odometer = fields.Integer(
+        string="Stated Correct Reading",
+        copy=False,
+        tracking=True,
+        help="In km: the reading the garage states as correct on the correction form.",
+    )
+    correction_reading_date = fields.Date(
+        string="Stated Correct Date", copy=False, tracking=True
+    )
     skip_reason = fields.Selection(SKIP_REASONS, copy=False, tracking=True)
     skip_note = fields.Char(copy=False)
     confirm_reason = fields.Text(readonly=True, copy=False)
@@ -368,9 +415,10 @@ class CarpassRegistration(models.Model):
 
     @api.model
     def _carpass_check_reading_range(self, vals):
-        reading = vals.get("odometer")
-        if reading is not None and not 0 <= reading <= checks.MAX_READING:
-            self._carpass_raise_impossible_reading(reading)
+        for name in ("odometer", "correction_odometer"):
+            reading = vals.get(name)
+            if reading is not None and not checks.reading_in_bounds(reading):
+                self._carpass_raise_impossible_reading(reading)
 
     @api.model
     def _carpass_raise_impossible_reading(self, reading):
@@ -386,6 +434,7 @@ class CarpassRegistration(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._carpass_check_storable(vals)
+            self._carpass_check_protected_write(vals, creating=True)
             self._carpass_check_reading_range(vals)
             if vals.get("name", "/") == "/":
                 vals["name"] = (
@@ -397,13 +446,119 @@ class CarpassRegistration(models.Model):
 
     def write(self, vals):
         self._carpass_check_storable(vals)
+        self._carpass_check_protected_write(vals)
         self._carpass_check_reading_range(vals)
         if vals.get("vin"):
             vals = dict(vals, vin=vals["vin"].strip().upper())
         result = super().write(vals)
-        if {"odometer", "reading_date", "odometer_work"} & set(vals):
-            self._sync_odometer_log()
+        if {"state", *REPORTED_FIELDS} & set(vals):
+            self._carpass_sync_reading()
         return result
+
+    # ------------------------------------------------------------
+    # Protected fields: what only the registration's own methods may set
+    # ------------------------------------------------------------
+
+    @api.model
+    def _carpass_workflow_field_names(self):
+        """The fields only ``_carpass_write_workflow`` may set (a set of names)."""
+        return set(WORKFLOW_FIELDS)
+
+    def _carpass_write_workflow(self, vals):
+        """Write workflow fields (``_carpass_workflow_field_names``): the pipeline's way.
+
+        Private, so RPC cannot call it; every state change, answer, retry schedule
+        and the odometer log link go through here. Reported fields written here
+        (a manual correction Car-Pass accepted) skip the "not editable once sent"
+        rule: they are what Car-Pass holds.
+        """
+        return self.with_context(**{_WORKFLOW_CONTEXT_KEY: _WORKFLOW_TOKEN}).write(vals)
+
+    def _carpass_check_protected_write(self, vals, creating=False):
+        """Refuse, with a UserError, what create/write may not change.
+
+        - workflow fields (``_carpass_workflow_field_names``), also as context
+          defaults on create: only ``_carpass_write_workflow`` sets them;
+        - company, vehicle and repair after creation (``FIXED_FIELDS``);
+        - the reported data (``REPORTED_FIELDS``) of a registration whose
+          ``lifecycle.allowed_actions`` has no EDIT (sent and not flagged or
+          failed): a correction, manual correction or confirmation changes them.
+        """
+        if self.env.context.get(_WORKFLOW_CONTEXT_KEY) is _WORKFLOW_TOKEN:
+            return
+        workflow = self._carpass_workflow_field_names()
+        names = set(vals)
+        if creating:
+            names |= {
+                name for name in workflow if f"default_{name}" in self.env.context
+            }
+        forbidden = sorted(workflow & names)
+        if forbidden:
+            raise UserError(
+                _(
+                    "%(fields)s cannot be set by hand: the registration sets them "
+                    "itself when it is sent and when Car-Pass answers.",
+                    fields=self._carpass_field_labels(forbidden),
+                )
+            )
+        if creating:
+            return
+        for registration in self:
+            fixed = [
+                name
+                for name in FIXED_FIELDS
+                if name in vals and registration[name].id != (vals[name] or False)
+            ]
+            if fixed:
+                raise UserError(
+                    _(
+                        "%(fields)s of %(name)s cannot change: create another "
+                        "registration instead.",
+                        fields=self._carpass_field_labels(fixed),
+                        name=registration.display_name,
+                    )
+                )
+            changed = registration._carpass_changed_reported_fields(vals)
+            if (
+                changed
+                and lifecycle.EDIT not in registration._carpass_allowed_actions()
+            ):
+                raise UserError(
+                    _(
+                        "%(name)s was reported to Car-Pass (%(state)s): %(fields)s "
+                        "can only change through a correction, once Car-Pass flags "
+                        "or refuses it, or a manual correction.",
+                        name=registration.display_name,
+                        state=registration._state_label(),
+                        fields=self._carpass_field_labels(changed),
+                    )
+                )
+
+    def _carpass_changed_reported_fields(self, vals):
+        """The names of ``REPORTED_FIELDS`` that ``vals`` really changes."""
+        self.ensure_one()
+        changed = []
+        for name in REPORTED_FIELDS:
+            if name not in vals:
+                continue
+            new = vals[name]
+            if name == "vin":
+                old, new = self.vin or "", (new or "").strip().upper()
+            elif name == "reading_date":
+                old, new = self.reading_date, fields.Date.to_date(new) if new else False
+            elif name == "odometer_work":
+                old, new = self.odometer_work, bool(new)
+            else:
+                old = self.odometer
+            if old != new:
+                changed.append(name)
+        return changed
+
+    @api.model
+    def _carpass_field_labels(self, names):
+        return ", ".join(
+            f'"{self._fields[name]._description_string(self.env)}"' for name in names
+        )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_reported(self):
@@ -468,7 +623,9 @@ class CarpassRegistration(models.Model):
                     )
                 )
         self.check_access("write")
-        self.write({"outcome_unknown": False, "retry_count": 0, "retryable": False})
+        self._carpass_write_workflow(
+            {"outcome_unknown": False, "retry_count": 0, "retryable": False}
+        )
         self.message_post(
             body=_("Checked at Car-Pass: not received. Sent again by hand.")
         )
@@ -494,7 +651,9 @@ class CarpassRegistration(models.Model):
                         state=registration._state_label(),
                     )
                 )
-        self.write({"state": "draft", "skip_reason": False, "skip_note": False})
+        self._carpass_write_workflow(
+            {"state": "draft", "skip_reason": False, "skip_note": False}
+        )
         return True
 
     def action_edit_in_wizard(self):
@@ -564,10 +723,57 @@ class CarpassRegistration(models.Model):
         }
 
     def action_print_correction_form(self):
-        """Print the paper correction form; each print is kept as an attachment."""
-        return self.env.ref(
-            "carpass_odoo.action_report_carpass_correction_form"
-        ).report_action(self)
+        """Ask the correct reading, date and reason, then print the paper form.
+
+        The form (each print kept as an attachment) shows what Car-Pass received
+        next to what the garage states in this step.
+        """
+        self.ensure_one()
+        self.check_access("write")
+        wizard = self.env["carpass.correction.form.wizard"].create(
+            {"registration_id": self.id}
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Correction Form"),
+            "res_model": "carpass.correction.form.wizard",
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+    def _carpass_sent_readings(self):
+        """The readings (km) Car-Pass received for this registration, first first."""
+        self.ensure_one()
+        readings = []
+        for reading in (self.sent_odometer, self.last_sent_odometer):
+            if reading and reading not in readings:
+                readings.append(reading)
+        return readings
+
+    def _carpass_dashboard(self, kilometres):
+        """``kilometres`` as the vehicle's dashboard counts (miles or km)."""
+        self.ensure_one()
+        return units.from_km(kilometres, self.odometer_unit)
+
+    def _carpass_trusted_reading(self):
+        """(km, date) to prefill the correct reading with; (0, None) when none is known.
+
+        The one stated before, else this registration's reading when it is
+        trusted (``lifecycle.reading_is_trusted``) or was never sent, else the
+        vehicle's latest trusted reading: never a reading Car-Pass flagged.
+        """
+        self.ensure_one()
+        if self.correction_odometer:
+            return self.correction_odometer, self.correction_reading_date
+        if lifecycle.reading_is_trusted(self.state, self.odometer_work) or (
+            self.odometer and self.odometer not in self._carpass_sent_readings()
+        ):
+            return self.odometer, self.reading_date
+        history = self._carpass_history(self.vehicle_id, self.odometer_log_id)
+        if history:
+            return history[0].reading, history[0].reading_date
+        return 0, None
 
     def carpass_correction_form_filename(self):
         """Attachment name of the next print of the correction form.
@@ -650,23 +856,50 @@ class CarpassRegistration(models.Model):
     # Odometer log and local checks
     # ------------------------------------------------------------
 
-    def _sync_odometer_log(self):
-        """Mirror the reading in Fleet's odometer log, bypassing its 'no lower value' rule.
+    def _carpass_sync_reading(self):
+        """After the reading or the state changed: Fleet's log, then the repair order."""
+        self._sync_odometer_log()
+        for registration in self.filtered("repair_id"):
+            registration.repair_id._carpass_take_reported_reading(registration)
 
-        The log is in the vehicle's unit (Fleet shows it so): miles for a miles vehicle.
+    def _sync_odometer_log(self):
+        """Keep Fleet's odometer log holding this reading exactly while it is trusted.
+
+        The one rule of trust (``lifecycle.reading_is_trusted``): a reading enters
+        Fleet's log, and so becomes the vehicle's last odometer and the "previous
+        reading" of every check and prefill (``_carpass_history``), only once
+        Car-Pass accepted it, it was confirmed as correct, or it was declared as
+        odometer work; a refused, flagged, failed or unsent one is taken out
+        again. The log line carries its registration (``carpass_registration_id``).
+        It is in the vehicle's unit (Fleet shows it so), bypassing Fleet's "no
+        lower value" rule: miles for a miles vehicle.
         """
         Odometer = self.env["fleet.vehicle.odometer"].sudo()
-        for registration in self.filtered(lambda r: r.state != "skipped"):
+        for registration in self:
+            log = registration.odometer_log_id.sudo()
+            trusted = registration.odometer and lifecycle.reading_is_trusted(
+                registration.state, registration.odometer_work
+            )
+            if not trusted:
+                if log:
+                    registration._carpass_write_workflow({"odometer_log_id": False})
+                    log.unlink()
+                continue
             values = {
                 "value": registration.dashboard_reading,
                 "date": registration.reading_date,
                 "carpass_odometer_work": registration.odometer_work,
+                "carpass_registration_id": registration.id,
             }
-            if registration.odometer_log_id:
-                registration.odometer_log_id.sudo().write(values)
+            if log:
+                log.write(values)
             else:
-                registration.odometer_log_id = Odometer.create(
-                    dict(values, vehicle_id=registration.vehicle_id.id)
+                registration._carpass_write_workflow(
+                    {
+                        "odometer_log_id": Odometer.create(
+                            dict(values, vehicle_id=registration.vehicle_id.id)
+                        ).id
+                    }
                 )
 
     @api.model
@@ -851,7 +1084,7 @@ class CarpassRegistration(models.Model):
         self.ensure_one()
         if self.state == "sending" and self._carpass_sending_is_stale():
             # Interrupted mid-send: Car-Pass may have it, so ask before sending again.
-            self.outcome_unknown = True
+            self._carpass_write_workflow({"outcome_unknown": True})
         if self.state not in lifecycle.SENDABLE_STATES + ("sending",):
             return (
                 self,
@@ -880,12 +1113,14 @@ class CarpassRegistration(models.Model):
             message = "; ".join(
                 finding_message(self.env, f, self.odometer_unit) for f in blocking
             )
-            self.write({"state": "error", "error_message": message, "retryable": False})
+            self._carpass_write_workflow(
+                {"state": "error", "error_message": message, "retryable": False}
+            )
             return self, False, message
         try:
             client = self.company_id._carpass_client()
         except UserError as error:
-            self.write(
+            self._carpass_write_workflow(
                 {"state": "error", "error_message": str(error), "retryable": False}
             )
             return self, False, str(error)
@@ -902,7 +1137,7 @@ class CarpassRegistration(models.Model):
             )
         if self.outcome_unknown or self.state == "sending":
             # The last send may have reached Car-Pass: ask before sending again.
-            self.outcome_unknown = True
+            self._carpass_write_workflow({"outcome_unknown": True})
             lookup = self._carpass_call(
                 "lookup", lambda: client.find_observation(self.reference), client=client
             )
@@ -946,14 +1181,14 @@ class CarpassRegistration(models.Model):
             )
             return True
         # Car-Pass still holds the old data: the correction never arrived.
-        self.write({"outcome_unknown": False})
+        self._carpass_write_workflow({"outcome_unknown": False})
         return False
 
     def _carpass_mark_sending(self):
         """Record that a send starts, committed first so a crash leaves a trace."""
         # "Sending" lasts one call: not worth a tracking message (two inserts per
         # send); the outcome's tracking message shows the change anyway.
-        self.with_context(tracking_disable=True).write(
+        self.with_context(tracking_disable=True)._carpass_write_workflow(
             {"state": "sending", "sending_since": fields.Datetime.now()}
         )
         if not in_test_mode():
@@ -1005,7 +1240,7 @@ class CarpassRegistration(models.Model):
         if operation == "lookup" and result is None:
             # Car-Pass answered that it never received it: sending now cannot
             # create a second report.
-            self.write({"outcome_unknown": False})
+            self._carpass_write_workflow({"outcome_unknown": False})
             return self, False, _("not received by Car-Pass yet")
         try:
             # Whatever the answer holds must not leave the row in "sending": the
@@ -1065,7 +1300,7 @@ class CarpassRegistration(models.Model):
             values["failed_correction_count"] = self.failed_correction_count + 1
         # No tracking message: the outcome note below states the new state and data,
         # one chatter entry per answer instead of two.
-        self.with_context(tracking_disable=True).write(values)
+        self.with_context(tracking_disable=True)._carpass_write_workflow(values)
         self._set_carpass_issues(result.issues)
         notes = self._carpass_after_result(client)
         self._carpass_post_outcome(operation, notes)
@@ -1152,7 +1387,7 @@ class CarpassRegistration(models.Model):
                 values["failed_correction_count"] = self.failed_correction_count + 1
         if operation in ("create", "lookup", "correct") or self.state == "sending":
             values["state"] = "error"
-        self.write(values)
+        self._carpass_write_workflow(values)
         if operation in ("create", "correct") and not plan.retry:
             if plan.outcome_unknown:
                 self.message_post(body=message)
@@ -1270,7 +1505,9 @@ class CarpassRegistration(models.Model):
                 client=client,
             )
             if success and record.state == "accepted":
-                record.write({"state": "confirmed", "confirm_reason": reason})
+                record._carpass_write_workflow(
+                    {"state": "confirmed", "confirm_reason": reason}
+                )
                 record.issue_ids.write({"resolved": True})
                 record.message_post(
                     body=_(

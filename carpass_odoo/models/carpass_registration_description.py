@@ -90,6 +90,17 @@ class CarpassRegistration(models.Model):
                 registration.request_guid and registration.state in DESCRIBABLE_STATES
             )
 
+    @api.model
+    def _carpass_workflow_field_names(self):
+        return super()._carpass_workflow_field_names() | {
+            "description_state",
+            "description_message",
+            "description_sent_date",
+            "description_retryable",
+            "description_retry_count",
+            "description_next_retry_at",
+        }
+
     def write(self, vals):
         if (
             set(DESCRIPTION_CONTENT_FIELDS) & set(vals)
@@ -98,9 +109,7 @@ class CarpassRegistration(models.Model):
             # Changing a description Car-Pass already has means it must go again.
             sent = self.filtered(lambda r: r.description_state == "sent")
             if sent:
-                super(CarpassRegistration, sent).write(
-                    {"description_state": "not_sent"}
-                )
+                sent._carpass_write_workflow({"description_state": "not_sent"})
         return super().write(vals)
 
     # ------------------------------------------------------------
@@ -277,7 +286,7 @@ class CarpassRegistration(models.Model):
             "description", True, started, "accepted", client=client
         )
         # No tracking message: the note below says it was sent, and what.
-        self.with_context(tracking_disable=True).write(
+        self.with_context(tracking_disable=True)._carpass_write_workflow(
             {
                 "description_state": "sent",
                 "description_message": False,
@@ -317,7 +326,7 @@ class CarpassRegistration(models.Model):
                     error=message,
                 )
             )
-        self.write(values)
+        self._carpass_write_workflow(values)
 
     def _carpass_description_note(self, description):
         activities = ", ".join(self.description_activity_ids.mapped("display_name"))

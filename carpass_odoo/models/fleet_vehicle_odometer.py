@@ -10,6 +10,16 @@ class FleetVehicleOdometer(models.Model):
         string="Work on the Odometer",
         help="The odometer was replaced or repaired at this reading.",
     )
+    carpass_registration_id = fields.Many2one(
+        "carpass.registration",
+        string="Car-Pass Registration",
+        index="btree_not_null",
+        ondelete="cascade",
+        readonly=True,
+        help="The registration this reading was reported with. The addon logs a "
+        "reported reading only once Car-Pass accepted it (or it was confirmed, or "
+        "declared as odometer work): see lifecycle.reading_is_trusted.",
+    )
 
     def init(self):
         # The checks read a vehicle's latest readings: keep that an index scan at any size.

@@ -1,10 +1,19 @@
 # Copyright 2026 carpass_odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
-from ..carpass import units
+from ..carpass import checks, lifecycle, units
 from ..carpass.clock import belgian_today
+from .carpass_messages import format_day, format_number
 from .carpass_registration import STATES
+
+# The repair's reading, date and odometer work: once the repair has a registration,
+# that registration holds them (the one source of truth) and the repair mirrors it.
+READING_FIELDS = ("carpass_odometer", "carpass_odometer_date", "carpass_odometer_work")
+# Context key of the mirroring write; an object no RPC call can send.
+_MIRROR_CONTEXT_KEY = "carpass_mirror_registration"
+_MIRROR_TOKEN = object()
 
 
 class RepairOrder(models.Model):
@@ -63,6 +72,12 @@ class RepairOrder(models.Model):
         compute="_compute_carpass_registration_id",
         help="The repair is done and its reading still has to reach Car-Pass.",
     )
+    carpass_reading_reported = fields.Boolean(
+        compute="_compute_carpass_registration_id",
+        string="Reading Reported",
+        help="Car-Pass accepted the reading (or it was confirmed as correct). Until "
+        "then the reading shown is the one waiting to be reported.",
+    )
 
     @api.depends("carpass_odometer", "carpass_odometer_unit")
     def _compute_carpass_odometer_km(self):
@@ -77,11 +92,108 @@ class RepairOrder(models.Model):
             registration = repair.carpass_registration_ids[:1]
             repair.carpass_registration_id = registration
             repair.carpass_state = registration.state
+            repair.carpass_reading_reported = registration.state in (
+                lifecycle.TRUSTED_STATES
+            )
             repair.carpass_can_report = bool(
                 repair.state == "done"
                 and repair.carpass_vehicle_id
                 and (not registration or registration.can_edit)
             )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._carpass_check_reading_bounds(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._carpass_check_reading_bounds(vals)
+        mirroring = self.env.context.get(_MIRROR_CONTEXT_KEY) is _MIRROR_TOKEN
+        if not mirroring and set(READING_FIELDS) & set(vals):
+            self._carpass_forward_reading(vals)
+        return super().write(vals)
+
+    def _carpass_check_reading_bounds(self, vals):
+        """The reading's bounds of ``carpass/checks.py``, as a ValidationError.
+
+        The dashboard reading is converted to km with the vehicle's unit (the
+        vehicle in ``vals``, else the repair's).
+        """
+        if not vals.get("carpass_odometer"):
+            return
+        reading = vals["carpass_odometer"]
+        vehicle = self.env["fleet.vehicle"].browse(vals.get("carpass_vehicle_id"))
+        units_of = {
+            (vehicle or repair.carpass_vehicle_id).odometer_unit
+            for repair in self or [self.browse()]
+        }
+        for unit in units_of:
+            km = units.to_km(reading, unit) if isinstance(reading, int) else reading
+            if not checks.reading_in_bounds(km):
+                self.env["carpass.registration"]._carpass_raise_impossible_reading(
+                    reading
+                )
+
+    def _carpass_forward_reading(self, vals):
+        """A reading typed on a repair that has a registration goes to that registration.
+
+        The registration refuses it once it was reported (see
+        ``_carpass_check_protected_write``); the change then comes back through
+        ``_carpass_take_reported_reading``.
+        """
+        for repair in self:
+            registration = repair.carpass_registration_ids[:1]
+            if not registration or registration.state == "skipped":
+                continue  # nothing reported, nothing to keep in step
+            values = {}
+            if "carpass_odometer" in vals:
+                values["odometer"] = units.to_km(
+                    vals["carpass_odometer"] or 0, repair.carpass_odometer_unit
+                )
+            if vals.get("carpass_odometer_date"):
+                values["reading_date"] = vals["carpass_odometer_date"]
+            if "carpass_odometer_work" in vals:
+                values["odometer_work"] = vals["carpass_odometer_work"]
+            if registration._carpass_changed_reported_fields(values):
+                if not registration.can_edit:
+                    raise UserError(
+                        _(
+                            "The reading of %(repair)s was reported to Car-Pass "
+                            "(%(registration)s): correct it on the registration.",
+                            repair=repair.display_name,
+                            registration=registration.display_name,
+                        )
+                    )
+                registration.write(values)
+
+    def _carpass_take_reported_reading(self, registration):
+        """Mirror the registration's reading, date and odometer work, with a chatter note.
+
+        Called by the registration after its reading or state changed: the repair
+        order and its printouts show what was (or is about to be) reported.
+        """
+        self.ensure_one()
+        values = {
+            "carpass_odometer": registration.dashboard_reading,
+            "carpass_odometer_date": registration.reading_date,
+            "carpass_odometer_work": registration.odometer_work,
+        }
+        changed = {name: value for name, value in values.items() if self[name] != value}
+        if not changed:
+            return
+        self.sudo().with_context(
+            **{_MIRROR_CONTEXT_KEY: _MIRROR_TOKEN}, tracking_disable=True
+        ).write(changed)
+        self.sudo()._message_log(
+            body=_(
+                "Reading taken from Car-Pass registration %(name)s: %(reading)s on "
+                "%(date)s.",
+                name=registration.name,
+                reading=format_number(self.env, registration.dashboard_reading),
+                date=format_day(self.env, registration.reading_date),
+            )
+        )
 
     def _carpass_must_report(self):
         self.ensure_one()
@@ -133,7 +245,7 @@ class RepairOrder(models.Model):
                 }
             )
         registrations = self.env["carpass.registration"].sudo().create(to_create)
-        registrations.filtered("odometer")._sync_odometer_log()
+        registrations._carpass_sync_reading()
         return registrations
 
     def action_carpass_open_wizard(self):

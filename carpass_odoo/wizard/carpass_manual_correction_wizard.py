@@ -25,6 +25,7 @@ class CarpassManualCorrectionWizard(models.TransientModel):
         self.ensure_one()
         if self.odometer <= 0:
             raise UserError(_("The odometer reading must be a positive whole number."))
+        self.registration_id._carpass_check_reading_range({"odometer": self.odometer})
         if self.reading_date > belgian_today():
             raise UserError(_("The reading date cannot be in the future."))
         if not (self.reason or "").strip():

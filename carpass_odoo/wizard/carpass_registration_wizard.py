@@ -182,7 +182,14 @@ class CarpassRegistrationWizard(models.TransientModel):
         self.ensure_one()
         if not self.skip_reason:
             raise UserError(_("Choose why this repair is not reported to Car-Pass."))
-        self.registration_id.write(
+        if not self.registration_id.can_edit:
+            raise UserError(
+                _(
+                    "%(name)s was already reported to Car-Pass: it cannot be skipped.",
+                    name=self.registration_id.display_name,
+                )
+            )
+        self.registration_id._carpass_write_workflow(
             {
                 "state": "skipped",
                 "skip_reason": self.skip_reason,
@@ -214,11 +221,9 @@ class CarpassRegistrationWizard(models.TransientModel):
             "reading_date": self.reading_date,
             "odometer_work": self.odometer_work,
         }
-        if registration.state == "error" and not check:
-            values["state"] = "draft"
         registration.write(values)
-        if self.odometer:
-            registration._sync_odometer_log()
+        if registration.state == "error" and not check:
+            registration._carpass_write_workflow({"state": "draft"})
 
     def _reopen(self):
         return {
