@@ -21,10 +21,11 @@ import threading
 import time
 import uuid
 import zipfile
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 import requests
+from carpass.clock import belgian_today
 
 from carpass_simulator.launcher import SimulatorProcess
 
@@ -199,7 +200,7 @@ def simulator(tmp_path_factory):
     process = SimulatorProcess.start(
         data_path=tmp_path_factory.mktemp("multiworker-sim") / "simulator.sqlite3"
     )
-    process.admin.settings(today=date.today().isoformat())
+    process.admin.settings(today=belgian_today().isoformat())
     yield process
     process.stop()
 
@@ -364,7 +365,6 @@ def make_backlog(server, company_id, model, count, prefix):
         "create",
         [{"model_id": model, "vin_sn": vin, "company_id": company_id} for vin in vins],
     )
-    due = (datetime.utcnow() - timedelta(minutes=1)).strftime("%Y-%m-%d %H:%M:%S")
     backlog = server.call(
         "carpass.registration",
         "create",
@@ -374,15 +374,35 @@ def make_backlog(server, company_id, model, count, prefix):
                 "vehicle_id": vehicle_id,
                 "vin": vin,
                 "odometer": 30001 + index,
-                "reading_date": date.today().isoformat(),
-                "state": "error",
-                "retryable": True,
-                "next_retry_at": due,
+                "reading_date": belgian_today().isoformat(),
             }
             for index, (vehicle_id, vin) in enumerate(zip(vehicles, vins, strict=True))
         ],
     )
+    # A failed send whose retry is due: workflow fields are the pipeline's own (no
+    # RPC may write them), so the test puts the rows in that state in the database.
+    set_workflow(
+        server.database,
+        backlog,
+        state="error",
+        retryable=True,
+        next_retry_at=datetime.utcnow() - timedelta(minutes=1),
+    )
     return vins, backlog
+
+
+def set_workflow(database, registration_ids, **values):
+    """Write workflow columns of registrations straight into ``database``."""
+    columns = ", ".join(f"{column} = %s" for column in values)
+    connection = pg_connect(database)
+    try:
+        with connection, connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE carpass_registration SET {columns} WHERE id = ANY(%s)",  # noqa: S608
+                [*values.values(), list(registration_ids)],
+            )
+    finally:
+        connection.close()
 
 
 def wake_retry_cron(server):
@@ -459,9 +479,10 @@ def test_two_prefork_servers_share_one_database(cluster, simulator):
         # serialization failure after Car-Pass answered; Odoo replays the request, which
         # finds the row "sending" and leaves it. Once stale, the retry cron asks Car-Pass
         # by the idempotency key instead of sending again: age it and wake the cron.
-        stale = (datetime.utcnow() - timedelta(days=1)).strftime("%Y-%m-%d %H:%M:%S")
-        server_a.call(
-            "carpass.registration", "write", [registration], {"sending_since": stale}
+        set_workflow(
+            server_a.database,
+            [registration],
+            sending_since=datetime.utcnow() - timedelta(days=1),
         )
         wake_retry_cron(server_b)
         wait_until_sent(
