@@ -213,6 +213,17 @@ def print_header(module, args):
     print(f"   database template: {args.database}, runs per side: {args.runs}")
 
 
-def print_verdict(name, value, target, passed):
-    verdict = "PASS" if passed else "FAIL"
-    print(f"   {name}: {value:.2f} (target {target}) -> {verdict}")
+def load_average():
+    """The machine's 1, 5 and 15 minute load averages, as printed next to figures."""
+    return ", ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def print_verdict(name, value, target, passed, reason=""):
+    """One judged figure: PASS, or MISSED with its reason."""
+    verdict = "PASS" if passed else "MISSED"
+    if not passed and reason:
+        verdict = f"{verdict}: {reason}"
+    print(
+        f"   {name}: {value:.2f} (target {target}) -> {verdict} "
+        f"(load average {load_average()})"
+    )

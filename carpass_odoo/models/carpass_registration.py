@@ -135,6 +135,12 @@ class CarpassRegistration(models.Model):
     needs_attention = fields.Boolean(
         compute="_compute_needs_attention", store=True, index=True
     )
+    awaiting_carpass = fields.Boolean(
+        string="Pending at Car-Pass",
+        compute="_compute_awaiting_carpass",
+        store=True,
+        help="Sent, and Car-Pass has not decided yet.",
+    )
     reference = fields.Char(
         string="Idempotency Key",
         required=True,
@@ -247,6 +253,13 @@ class CarpassRegistration(models.Model):
     def _compute_needs_attention(self):
         for registration in self:
             registration.needs_attention = lifecycle.needs_attention(registration.state)
+
+    @api.depends("state")
+    def _compute_awaiting_carpass(self):
+        for registration in self:
+            registration.awaiting_carpass = lifecycle.awaiting_carpass(
+                registration.state
+            )
 
     @api.depends("state")
     def _compute_state_tone(self):
