@@ -66,7 +66,7 @@ def _make_registrations(env, company, model, count, offset):
                     "company_id": company.id,
                     "vehicle_id": vehicle.id,
                     "vin": vehicle.vin_sn,
-                    "odometer": 40_000,
+                    "odometer": 40_137,
                     "reading_date": today,
                     "description_lines": JOB_LINES,
                 }

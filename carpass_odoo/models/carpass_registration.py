@@ -965,7 +965,11 @@ class CarpassRegistration(models.Model):
     def _carpass_mark_sending(self):
         """Record that a send starts, committed first so a crash leaves a trace."""
         # "Sending" lasts one call: not worth a tracking message (two inserts per
-        # send); the outcome's tracking message shows the change anyway.
+        # send); the outcome's tracking message shows the change anyway. A tracked
+        # write earlier in this transaction (the wizard saving the typed reading)
+        # would report it all the same when the commit closes its tracking: that
+        # tracking is closed first.
+        self.env.cr.flush()
         self.with_context(tracking_disable=True).write(
             {"state": "sending", "sending_since": fields.Datetime.now()}
         )
