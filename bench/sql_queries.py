@@ -8,8 +8,9 @@ A submission's database work must not depend on the vehicle's history. For each
 history size, ``--runs`` vehicles get that many earlier readings (SQL
 ``generate_series``), and one registration per vehicle is sent through
 ``registration._carpass_send_each()`` (the send pipeline the wizard, the list and
-the crons share), and one more through the whole button path (the end-of-service
-wizard opened with its checks, then Send, as ``bench.submit_path`` does); the
+the crons share, in the retry cron's context: no language), and one more through the whole
+button path (the end-of-service wizard opened with its checks, then Send, in the
+web client's context, as ``bench.submit_path`` does); the
 cursor's ``sql_log_count`` gives the queries of each submission (after a warm-up
 submission of each kind that fills the caches). Judged for each kind: at most 25
 queries, and equal counts for both sizes.
@@ -19,7 +20,7 @@ import sys
 
 from bench import odoo_env
 from bench.local_checks import _insert_readings
-from bench.submit_path import _press_send
+from bench.submit_path import _press_send, web_context
 
 HISTORY_SIZES = (10, 10_000)
 MAX_QUERIES = 25
@@ -68,8 +69,15 @@ def main(argv=None):
         warmed = set()
         for kind, size, registration_id in plan:
             with odoo_env.environment(registry) as env:
-                env = env(context=dict(env.context, allowed_company_ids=[company_id]))
-                registration = env["carpass.registration"].browse(registration_id)
+                if kind == KINDS[0]:
+                    # As the retry cron runs it: no language in the context.
+                    context = dict(env.context, allowed_company_ids=[company_id])
+                else:
+                    context = web_context(env, company_id)
+                registration = env(context=context)["carpass.registration"].browse(
+                    registration_id
+                )
+                env = registration.env
                 before = env.cr.sql_log_count
                 if kind == KINDS[0]:
                     outcome = registration._carpass_send_each()

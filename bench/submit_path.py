@@ -107,11 +107,19 @@ def _bare_requests(registrations):
     )
 
 
+def web_context(env, company_id):
+    """The context the web client sends with a button: the user's language and
+    companies (read before anything is counted or timed)."""
+    return dict(env.context, lang=env.user.lang, allowed_company_ids=[company_id])
+
+
 def _press_send(registration):
     """The mechanic's path: the wizard opens with its checks, Send, commit.
 
-    Returns the registration after the commit (or exits the benchmark on a failure:
-    a figure of failed sends would be meaningless).
+    ``registration``'s context should hold what the web client sends with every
+    button: the user's language and companies (``web_context``). Returns the
+    registration after the commit (or exits the benchmark on a failure: a figure of
+    failed sends would be meaningless).
     """
     env = registration.env
     action = registration._carpass_open_wizard()
@@ -159,7 +167,7 @@ def _measure(registry, simulator, batches, company_id, latency_ms, profiler):
     def run_addon(run):
         ids = batches[run][0]
         with odoo_env.environment(registry) as env:
-            env = env(context=dict(env.context, allowed_company_ids=[company_id]))
+            env = env(context=web_context(env, company_id))
             registrations = env["carpass.registration"].browse(ids)
             queries = env.cr.sql_log_count
             if profiler:
