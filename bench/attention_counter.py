@@ -74,21 +74,8 @@ def main(argv=None):
         odoo_env.simulator() as simulator,
     ):
         with odoo_env.environment(registry) as env:
-            company = odoo_env.make_bench_company(env, simulator)
-            model = odoo_env.make_vehicle_model(env)
-            vehicle = env["fleet.vehicle"].create(
-                {"model_id": model.id, "company_id": company.id}
-            )
-            user = env["res.users"].create(
-                {
-                    "name": "Bench Counter",
-                    "login": "bench_counter",
-                    "groups_id": [
-                        (6, 0, [env.ref("carpass_odoo.group_carpass_user").id])
-                    ],
-                    "company_id": company.id,
-                    "company_ids": [(6, 0, [company.id])],
-                }
+            company, vehicle, user = odoo_env.make_garage_with_user(
+                env, simulator, "Bench Counter"
             )
             env.cr.execute("SELECT count(*) FROM carpass_registration")
             existing = env.cr.fetchone()[0]

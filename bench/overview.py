@@ -54,21 +54,8 @@ def main(argv=None):
         odoo_env.simulator() as simulator,
     ):
         with odoo_env.environment(registry) as env:
-            company = odoo_env.make_bench_company(env, simulator)
-            model = odoo_env.make_vehicle_model(env)
-            vehicle = env["fleet.vehicle"].create(
-                {"model_id": model.id, "company_id": company.id}
-            )
-            user = env["res.users"].create(
-                {
-                    "name": "Bench Overview",
-                    "login": "bench_overview",
-                    "groups_id": [
-                        (6, 0, [env.ref("carpass_odoo.group_carpass_user").id])
-                    ],
-                    "company_id": company.id,
-                    "company_ids": [(6, 0, [company.id])],
-                }
+            company, vehicle, user = odoo_env.make_garage_with_user(
+                env, simulator, "Bench Overview"
             )
             ids = (company.id, vehicle.id, user.id)
             specification = _list_specification(env)
