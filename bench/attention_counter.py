@@ -69,17 +69,10 @@ def main(argv=None):
     args = parser.parse_args(argv)
     odoo_env.print_header("bench.attention_counter", args)
     timings = {}
-    with (
-        odoo_env.bench_registry(args) as registry,
-        odoo_env.simulator() as simulator,
-    ):
+    with odoo_env.garage_with_user(args, "Bench Counter") as (registry, ids):
         with odoo_env.environment(registry) as env:
-            company, vehicle, user = odoo_env.make_garage_with_user(
-                env, simulator, "Bench Counter"
-            )
             env.cr.execute("SELECT count(*) FROM carpass_registration")
             existing = env.cr.fetchone()[0]
-            ids = (company.id, vehicle.id, user.id)
 
         from odoo.addons.carpass_odoo.models import (
             carpass_registration as registration_module,

@@ -181,24 +181,33 @@ def make_bench_company(env, simulator_process, name="Bench Garage"):
     return company
 
 
-def make_garage_with_user(env, simulator_process, user_name):
-    """A bench garage, one vehicle of it and a Car-Pass user of that garage alone:
-    (company, vehicle, user), for the benchmarks that insert registrations with SQL
-    and time what that user sees (record rules included)."""
-    company = make_bench_company(env, simulator_process)
-    vehicle = env["fleet.vehicle"].create(
-        {"model_id": make_vehicle_model(env).id, "company_id": company.id}
-    )
-    user = env["res.users"].create(
-        {
-            "name": user_name,
-            "login": user_name.lower().replace(" ", "_"),
-            "groups_id": [(6, 0, [env.ref("carpass_odoo.group_carpass_user").id])],
-            "company_id": company.id,
-            "company_ids": [(6, 0, [company.id])],
-        }
-    )
-    return company, vehicle, user
+@contextlib.contextmanager
+def garage_with_user(args, user_name):
+    """The set-up of the benchmarks that insert registrations with SQL and time what
+    a user sees (record rules included): a throw-away registry, a simulator, a bench
+    garage with one vehicle and a Car-Pass user of that garage alone.
+
+    Yields (registry, (company id, vehicle id, user id)).
+    """
+    with bench_registry(args) as registry, simulator() as simulator_process:
+        with environment(registry) as env:
+            company = make_bench_company(env, simulator_process)
+            vehicle = env["fleet.vehicle"].create(
+                {"model_id": make_vehicle_model(env).id, "company_id": company.id}
+            )
+            user = env["res.users"].create(
+                {
+                    "name": user_name,
+                    "login": user_name.lower().replace(" ", "_"),
+                    "groups_id": [
+                        (6, 0, [env.ref("carpass_odoo.group_carpass_user").id])
+                    ],
+                    "company_id": company.id,
+                    "company_ids": [(6, 0, [company.id])],
+                }
+            )
+            ids = (company.id, vehicle.id, user.id)
+        yield registry, ids
 
 
 def make_vehicle_model(env):

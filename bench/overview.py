@@ -49,15 +49,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
     odoo_env.print_header("bench.overview", args)
     figures = {}
-    with (
-        odoo_env.bench_registry(args) as registry,
-        odoo_env.simulator() as simulator,
-    ):
+    with odoo_env.garage_with_user(args, "Bench Overview") as (registry, ids):
         with odoo_env.environment(registry) as env:
-            company, vehicle, user = odoo_env.make_garage_with_user(
-                env, simulator, "Bench Overview"
-            )
-            ids = (company.id, vehicle.id, user.id)
             specification = _list_specification(env)
 
         def as_user(env):
