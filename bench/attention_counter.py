@@ -69,30 +69,10 @@ def main(argv=None):
     args = parser.parse_args(argv)
     odoo_env.print_header("bench.attention_counter", args)
     timings = {}
-    with (
-        odoo_env.bench_registry(args) as registry,
-        odoo_env.simulator() as simulator,
-    ):
+    with odoo_env.garage_with_user(args, "Bench Counter") as (registry, ids):
         with odoo_env.environment(registry) as env:
-            company = odoo_env.make_bench_company(env, simulator)
-            model = odoo_env.make_vehicle_model(env)
-            vehicle = env["fleet.vehicle"].create(
-                {"model_id": model.id, "company_id": company.id}
-            )
-            user = env["res.users"].create(
-                {
-                    "name": "Bench Counter",
-                    "login": "bench_counter",
-                    "groups_id": [
-                        (6, 0, [env.ref("carpass_odoo.group_carpass_user").id])
-                    ],
-                    "company_id": company.id,
-                    "company_ids": [(6, 0, [company.id])],
-                }
-            )
             env.cr.execute("SELECT count(*) FROM carpass_registration")
             existing = env.cr.fetchone()[0]
-            ids = (company.id, vehicle.id, user.id)
 
         from odoo.addons.carpass_odoo.models import (
             carpass_registration as registration_module,

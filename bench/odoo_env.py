@@ -181,6 +181,35 @@ def make_bench_company(env, simulator_process, name="Bench Garage"):
     return company
 
 
+@contextlib.contextmanager
+def garage_with_user(args, user_name):
+    """The set-up of the benchmarks that insert registrations with SQL and time what
+    a user sees (record rules included): a throw-away registry, a simulator, a bench
+    garage with one vehicle and a Car-Pass user of that garage alone.
+
+    Yields (registry, (company id, vehicle id, user id)).
+    """
+    with bench_registry(args) as registry, simulator() as simulator_process:
+        with environment(registry) as env:
+            company = make_bench_company(env, simulator_process)
+            vehicle = env["fleet.vehicle"].create(
+                {"model_id": make_vehicle_model(env).id, "company_id": company.id}
+            )
+            user = env["res.users"].create(
+                {
+                    "name": user_name,
+                    "login": user_name.lower().replace(" ", "_"),
+                    "groups_id": [
+                        (6, 0, [env.ref("carpass_odoo.group_carpass_user").id])
+                    ],
+                    "company_id": company.id,
+                    "company_ids": [(6, 0, [company.id])],
+                }
+            )
+            ids = (company.id, vehicle.id, user.id)
+        yield registry, ids
+
+
 def make_vehicle_model(env):
     brand = env["fleet.vehicle.model.brand"].create({"name": "Bench Brand"})
     return env["fleet.vehicle.model"].create(
@@ -213,6 +242,17 @@ def print_header(module, args):
     print(f"   database template: {args.database}, runs per side: {args.runs}")
 
 
-def print_verdict(name, value, target, passed):
-    verdict = "PASS" if passed else "FAIL"
-    print(f"   {name}: {value:.2f} (target {target}) -> {verdict}")
+def load_average():
+    """The machine's 1, 5 and 15 minute load averages, as printed next to figures."""
+    return ", ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def print_verdict(name, value, target, passed, reason=""):
+    """One judged figure: PASS, or MISSED with its reason."""
+    verdict = "PASS" if passed else "MISSED"
+    if not passed and reason:
+        verdict = f"{verdict}: {reason}"
+    print(
+        f"   {name}: {value:.2f} (target {target}) -> {verdict} "
+        f"(load average {load_average()})"
+    )

@@ -390,6 +390,12 @@ class Storage:
         ):
             key = (row["vin"], row["odometer"], row["reading_date"])
             by_reading.setdefault(key, []).append(row)
+        # Creates that reached the rules, per idempotency key: a key posted twice is
+        # a client that sent one report twice, whatever the replay stored.
+        key_rows = self._all(
+            "SELECT idempotency_key AS key, COUNT(*) AS n FROM receipts "
+            "WHERE idempotency_key IS NOT NULL GROUP BY idempotency_key"
+        )
         requests = {}
         faults = {}
         for row in self._all(
@@ -417,6 +423,11 @@ class Storage:
                     by_reading.items(), key=lambda item: tuple(map(str, item[0]))
                 )
             ],
+            "by_idempotency_key": {
+                "keys": len(key_rows),
+                "posts": sum(row["n"] for row in key_rows),
+                "repeated": {row["key"]: row["n"] for row in key_rows if row["n"] > 1},
+            },
             "requests": dict(sorted(requests.items())),
             "faults": dict(sorted(faults.items())),
         }

@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The registration's decisions (carpass/lifecycle.py). Plain pytest: no Odoo."""
 
+import re
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -218,6 +219,15 @@ def test_what_is_at_car_pass_or_skipped_cannot_be_edited_nor_sent(state):
     assert not lifecycle.needs_attention(state)
 
 
+def test_awaiting_car_pass_is_on_its_way_or_undecided_there():
+    awaiting = {
+        state for state in lifecycle.STATES if lifecycle.awaiting_carpass(state)
+    }
+    assert awaiting == {"sending", "ongoing", "waiting"}
+    # Nothing a user must act on is merely awaited.
+    assert not any(lifecycle.needs_attention(state) for state in awaiting)
+
+
 def test_confirm_needs_an_anomaly_whose_every_remark_allows_it():
     confirmable = [{"confirm", "correct"}, {"confirm"}]
     assert lifecycle.CONFIRM in actions("anomaly", open_remark_actions=confirmable)
@@ -265,3 +275,53 @@ def test_every_state_has_a_tone():
     assert tones["accepted"] == tones["confirmed"] == "success"
     assert tones["skipped"] == "muted"
     assert tones["ongoing"] == tones["waiting"] == tones["sending"] == "info"
+
+
+# No state list in XML ---------------------------------------------------------------
+
+ADDON = Path(__file__).resolve().parents[1] / "carpass_odoo"
+# Odoo's repair.order has states of its own; its views may test them.
+REPAIR_STATES = {"draft", "confirmed", "under_repair", "done", "cancel"}
+# `x in (...)`, `x not in [...]`, `('x', 'in', (...))`: the field and the quoted items.
+STATE_LIST = re.compile(
+    r"""(?P<field>\w+)['"]?\s*,?\s*['"]?\s*(?:not\s+)?in['"]?\s*,?\s*"""
+    r"""[(\[](?P<items>(?:\s*['"][\w-]+['"]\s*,?)+)[)\]]"""
+)
+
+
+def xml_state_lists():
+    """(file, field, items) of every list of quoted words tested in the addon's XML."""
+    for path in sorted(ADDON.rglob("*.xml")):
+        for match in STATE_LIST.finditer(path.read_text(encoding="utf-8")):
+            items = set(re.findall(r"""['"]([\w-]+)['"]""", match["items"]))
+            yield path.relative_to(ADDON), match["field"], items
+
+
+def test_the_pattern_finds_state_lists_in_views_and_domains():
+    found = [
+        (match["field"], match["items"])
+        for text in (
+            "state in ('draft', 'error')",
+            """[("state", "not in", ["ongoing", "waiting"])]""",
+        )
+        for match in STATE_LIST.finditer(text)
+    ]
+    assert [field for field, _items in found] == ["state", "state"]
+
+
+def test_no_registration_state_list_appears_in_xml():
+    """Views and filters read the model's flags (``can_send``, ``needs_attention``,
+    ``awaiting_carpass``...): a rule lives in lifecycle.py, not in a list of states.
+    Only the repair order's own Odoo states may be listed."""
+    registration_only = set(lifecycle.STATES) - REPAIR_STATES
+    lists = list(xml_state_lists())
+    assert any(
+        items <= REPAIR_STATES for _path, _field, items in lists
+    ), "the repair order's views list its states: the scan must see them"
+    offending = [
+        (str(path), field, sorted(items))
+        for path, field, items in lists
+        if items & registration_only
+        or (field in ("state", "carpass_state") and not items <= REPAIR_STATES)
+    ]
+    assert offending == []

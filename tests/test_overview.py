@@ -47,10 +47,20 @@ class TestOverview(CarpassCase):
         confirmed.action_send()
         confirmed.with_user(self.manager_a)._carpass_confirm("It is round")
         skipped = self.make_registration(state="skipped", skip_reason="foreign")
-        every = draft | accepted | anomaly | error | confirmed | skipped
+        # Interrupted mid-send: on its way to Car-Pass, not decided there.
+        sending = self.make_registration(odometer=46500, state="sending")
+        every = draft | accepted | anomaly | error | confirmed | skipped | sending
         self.assertEqual(
             every.mapped("state"),
-            ["draft", "accepted", "anomaly", "error", "confirmed", "skipped"],
+            [
+                "draft",
+                "accepted",
+                "anomaly",
+                "error",
+                "confirmed",
+                "skipped",
+                "sending",
+            ],
         )
         expected = {
             "needs_attention": draft | anomaly | error,
@@ -62,6 +72,7 @@ class TestOverview(CarpassCase):
             "confirmed": confirmed,
             "skipped": skipped,
             "retry_pending": error,
+            "pending": sending,
         }
         for name, records in expected.items():
             with self.subTest(filter=name):

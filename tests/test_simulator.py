@@ -383,8 +383,11 @@ class TestLifeCycle:
 
         assert sorted(r.status_code for r in responses) == [200] * 7 + [201]
         assert len({r.json()["requestGuid"] for r in responses}) == 1
-        (reading,) = simulator.admin.stats()["by_reading"]
+        stats = simulator.admin.stats()
+        (reading,) = stats["by_reading"]
         assert (reading["received"], reading["created"]) == (8, 1)
+        # Stored once, posted eight times: the per-key count shows the repeats.
+        assert stats["by_idempotency_key"]["repeated"] == {"same": 8}
 
 
 # ---------------------------------------------------------------------------

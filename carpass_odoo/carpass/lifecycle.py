@@ -41,6 +41,9 @@ STATES = (
 ATTENTION_STATES = ("draft", "error", "anomaly", "rejected")
 # Car-Pass has the reading and has not decided yet: the status cron follows these.
 PENDING_STATES = ("ongoing", "waiting")
+# Sent and not decided yet: on its way, or pending at Car-Pass (the overview's
+# "Pending at Car-Pass" filter).
+AWAITING_CARPASS_STATES = ("sending", *PENDING_STATES)
 # What the envelope may send (again), and the pencil edit.
 SENDABLE_STATES = ("draft", "error", "anomaly", "rejected")
 # Car-Pass holds the data it flagged: sending them again unchanged is refused again.
@@ -111,6 +114,11 @@ def reading_is_trusted(state, odometer_work=False):
 def needs_attention(state):
     """True when a user must act: not sent yet, failed, flagged or refused."""
     return state in ATTENTION_STATES
+
+
+def awaiting_carpass(state):
+    """True when the reading is on its way to Car-Pass or waits for its decision."""
+    return state in AWAITING_CARPASS_STATES
 
 
 @dataclass(frozen=True)

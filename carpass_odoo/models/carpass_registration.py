@@ -90,6 +90,7 @@ WORKFLOW_FIELDS = (
     "confirm_reason",
     "odometer_log_id",
     "needs_attention",
+    "awaiting_carpass",
     "attempt_ids",
 )
 # The context key of ``_carpass_write_workflow``. Its value is an object no RPC
@@ -172,6 +173,12 @@ class CarpassRegistration(models.Model):
     )
     needs_attention = fields.Boolean(
         compute="_compute_needs_attention", store=True, index=True
+    )
+    awaiting_carpass = fields.Boolean(
+        string="Pending at Car-Pass",
+        compute="_compute_awaiting_carpass",
+        store=True,
+        help="Sent, and Car-Pass has not decided yet.",
     )
     reference = fields.Char(
         string="Idempotency Key",
@@ -294,6 +301,13 @@ class CarpassRegistration(models.Model):
     def _compute_needs_attention(self):
         for registration in self:
             registration.needs_attention = lifecycle.needs_attention(registration.state)
+
+    @api.depends("state")
+    def _compute_awaiting_carpass(self):
+        for registration in self:
+            registration.awaiting_carpass = lifecycle.awaiting_carpass(
+                registration.state
+            )
 
     @api.depends("state")
     def _compute_state_tone(self):
@@ -1187,7 +1201,11 @@ class CarpassRegistration(models.Model):
     def _carpass_mark_sending(self):
         """Record that a send starts, committed first so a crash leaves a trace."""
         # "Sending" lasts one call: not worth a tracking message (two inserts per
-        # send); the outcome's tracking message shows the change anyway.
+        # send); the outcome's tracking message shows the change anyway. A tracked
+        # write earlier in this transaction (the wizard saving the typed reading)
+        # would report it all the same when the commit closes its tracking: that
+        # tracking is closed first.
+        self.env.cr.flush()
         self.with_context(tracking_disable=True)._carpass_write_workflow(
             {"state": "sending", "sending_since": fields.Datetime.now()}
         )

@@ -25,7 +25,11 @@ class CarpassRegistrationAttempt(models.Model):
     registration_id = fields.Many2one(
         "carpass.registration", required=True, ondelete="cascade", index=True
     )
-    company_id = fields.Many2one(related="registration_id.company_id", store=True)
+    # Precomputed: written by the INSERT, not by an UPDATE after it (one query less
+    # per row on the send path, see docs/benchmarks.md).
+    company_id = fields.Many2one(
+        related="registration_id.company_id", store=True, precompute=True
+    )
     operation = fields.Selection(
         [
             ("create", "Send"),

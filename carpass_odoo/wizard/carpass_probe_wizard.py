@@ -7,6 +7,7 @@ from ..carpass.checks import normalize_vin
 from ..carpass.clock import belgian_today
 from ..carpass.payloads import Observation
 from ..carpass.probe import format_report, run_probe
+from .dialog import wizard_dialog
 
 
 class CarpassProbeWizard(models.TransientModel):
@@ -79,11 +80,4 @@ class CarpassProbeWizard(models.TransientModel):
         self.write(
             {"report": "\n".join(format_report(result)), "verdict": result.verdict}
         )
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "res_id": self.id,
-            "view_mode": "form",
-            "target": "new",
-            "name": _("Car-Pass contract probe"),
-        }
+        return wizard_dialog(self, _("Car-Pass contract probe"))

@@ -9,6 +9,7 @@ from ..carpass import checks, units
 from ..carpass.clock import belgian_today
 from ..models.carpass_messages import finding_message
 from ..models.carpass_registration import SKIP_REASONS
+from .dialog import wizard_dialog
 
 SEVERITY_CLASSES = {
     checks.Severity.BLOCKING: "text-bg-danger",
@@ -226,11 +227,4 @@ class CarpassRegistrationWizard(models.TransientModel):
             registration._carpass_write_workflow({"state": "draft"})
 
     def _reopen(self):
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "res_id": self.id,
-            "view_mode": "form",
-            "target": "new",
-            "name": _("Report to Car-Pass"),
-        }
+        return wizard_dialog(self, _("Report to Car-Pass"))
