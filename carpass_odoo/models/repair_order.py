@@ -2,8 +2,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
-from ..carpass import units
+from ..carpass import trend, units
 from ..carpass.clock import belgian_today
+from .carpass_messages import format_day, format_distance
 from .carpass_registration import STATES
 
 
@@ -142,3 +143,67 @@ class RepairOrder(models.Model):
         if not registration:
             registration = self._carpass_create_registrations()
         return registration._carpass_open_wizard()
+
+    # ------------------------------------------------------------
+    # Help while typing the reading
+    # ------------------------------------------------------------
+
+    carpass_reading_hint = fields.Char(
+        string="Last Known Reading",
+        compute="_compute_carpass_reading_help",
+        help="The vehicle's latest reading in its odometer log and the readings "
+        "plausible on the repair's day, from how much it is usually driven.",
+    )
+    carpass_reading_warning = fields.Char(
+        compute="_compute_carpass_reading_help",
+        help="The reading typed is outside the plausible range: check it before "
+        "ending the repair.",
+    )
+
+    @api.depends(
+        "carpass_vehicle_id",
+        "carpass_odometer",
+        "carpass_odometer_date",
+        "carpass_odometer_unit",
+    )
+    @api.depends_context("lang")
+    def _compute_carpass_reading_help(self):
+        Registration = self.env["carpass.registration"]
+        for repair in self:
+            repair.carpass_reading_hint = False
+            repair.carpass_reading_warning = False
+            vehicle = repair.carpass_vehicle_id
+            if not vehicle:
+                continue
+            day = repair.carpass_odometer_date or belgian_today()
+            # The repair's own reading, once logged, is not its own history.
+            own_log = repair._origin.carpass_registration_ids.odometer_log_id[:1]
+            history = [
+                past
+                for past in Registration._carpass_history(vehicle, exclude_log=own_log)
+                if past.reading_date < day
+            ]
+            if not history:
+                continue
+            unit = vehicle.odometer_unit or units.KILOMETERS
+            expectation = trend.expect(history, day)
+            repair.carpass_reading_hint = self.env._(
+                "%(reading)s on %(date)s; plausible on %(day)s: %(lowest)s to "
+                "%(highest)s",
+                reading=format_distance(self.env, expectation.previous_reading, unit),
+                date=format_day(self.env, expectation.previous_date),
+                day=format_day(self.env, day),
+                lowest=format_distance(self.env, expectation.lowest, unit),
+                highest=format_distance(self.env, expectation.highest, unit),
+            )
+            typed = repair.carpass_odometer_km
+            if typed and typed < expectation.previous_reading:
+                repair.carpass_reading_warning = self.env._(
+                    "Lower than the last known reading: check the odometer before "
+                    "ending the repair (tick 'Work on the Odometer' if it was replaced)."
+                )
+            elif typed and not expectation.is_plausible(typed):
+                repair.carpass_reading_warning = self.env._(
+                    "Outside the plausible range: check the odometer before ending "
+                    "the repair."
+                )
