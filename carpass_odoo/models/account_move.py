@@ -27,6 +27,7 @@ class AccountMove(models.Model):
         help="Where the reading of each repair invoiced here stands at Car-Pass.",
     )
     carpass_report_missing = fields.Boolean(
+        string="Car-Pass Report Missing",
         compute="_compute_carpass_report_status",
         help="A repair invoiced here has no reading Car-Pass received.",
     )

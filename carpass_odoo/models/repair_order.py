@@ -155,6 +155,7 @@ class RepairOrder(models.Model):
         "plausible on the repair's day, from how much it is usually driven.",
     )
     carpass_reading_warning = fields.Char(
+        string="Reading Warning",
         compute="_compute_carpass_reading_help",
         help="The reading typed is outside the plausible range: check it before "
         "ending the repair.",
