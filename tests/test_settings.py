@@ -186,3 +186,16 @@ class TestSettings(CarpassCase):
         self.company_a.carpass_default_activity_id = other[0]
         self.company_a.action_carpass_test_connection()
         self.assertEqual(self.company_a.carpass_default_activity_id, other[0])
+
+    def test_demo_follows_the_simulator_port(self):
+        """make demo writes the simulator's URL into the companies set to it."""
+        self.company_a.carpass_simulator_url = "http://127.0.0.1:9/api"
+        self.company_b.carpass_environment = "none"
+        changed = self.env["res.company"]._carpass_use_simulator(
+            self.simulator.base_url
+        )
+        self.assertIn(self.company_a, changed)
+        self.assertNotIn(self.company_b, changed, "not a Car-Pass company")
+        self.assertEqual(self.company_a.carpass_simulator_url, self.simulator.base_url)
+        action = self.company_a.action_carpass_test_connection()
+        self.assertEqual(action["params"]["type"], "success")
