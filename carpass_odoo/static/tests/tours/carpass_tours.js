@@ -377,6 +377,7 @@ tours.add("carpass_garage_day_nl", {
             content: "No code of Car-Pass among the remarks",
             trigger: ".o_field_widget[name=issue_ids]:not(:contains(ROUNDED_READING))",
         },
+        ...openAppSteps("carpass_odoo.menu_carpass_root", "Open the Car-Pass app"),
         {
             content: "Open the Car-Pass configuration",
             trigger: ".o_menu_sections [data-menu-xmlid='carpass_odoo.menu_carpass_configuration']",
