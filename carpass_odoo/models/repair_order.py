@@ -1,6 +1,7 @@
 # Copyright 2026 carpass_odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from ..carpass import trend, units
 from ..carpass.clock import belgian_today
@@ -148,6 +149,12 @@ class RepairOrder(models.Model):
     # Help while typing the reading
     # ------------------------------------------------------------
 
+    carpass_reported = fields.Boolean(
+        string="Reported to Car-Pass",
+        compute="_compute_carpass_reported",
+        search="_search_carpass_reported",
+        help="Car-Pass received the reading of this repair.",
+    )
     carpass_reading_hint = fields.Char(
         string="Last Known Reading",
         compute="_compute_carpass_reading_help",
@@ -160,6 +167,25 @@ class RepairOrder(models.Model):
         help="The reading typed is outside the plausible range: check it before "
         "ending the repair.",
     )
+
+    @api.depends("carpass_registration_ids.request_guid")
+    def _compute_carpass_reported(self):
+        for repair in self:
+            repair.carpass_reported = bool(
+                repair.sudo().carpass_registration_ids.filtered("request_guid")
+            )
+
+    def _search_carpass_reported(self, operator, value):
+        # The accountant's filter: searched without Car-Pass rights, only the fact.
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on 'Reported to Car-Pass'."))
+        reported = (
+            self.env["carpass.registration"]
+            .sudo()
+            ._search([("request_guid", "!=", False), ("repair_id", "!=", False)])
+        )
+        inside = (operator == "=") == value
+        return [("id", "in" if inside else "not in", reported.subselect("repair_id"))]
 
     @api.depends(
         "carpass_vehicle_id",
