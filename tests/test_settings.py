@@ -181,6 +181,15 @@ class TestSettings(CarpassCase):
         self.assertEqual(proposed, activities.sorted(lambda a: (a.sequence, a.id))[0])
         self.assertIn(self.simulator.base_url, action["params"]["message"])
         self.assertIn(proposed.name, action["params"]["message"])
+        # In the user's language, the activity too.
+        self.env["res.lang"]._activate_lang("nl_BE")
+        self.company_a.carpass_default_activity_id = False
+        action = self.company_a.with_context(
+            lang="nl_BE"
+        ).action_carpass_test_connection()
+        dutch = proposed.with_context(lang="nl_BE").name
+        self.assertNotEqual(dutch, proposed.name)
+        self.assertIn(dutch, action["params"]["message"])
         # A default already chosen is kept.
         other = activities - proposed
         self.company_a.carpass_default_activity_id = other[0]

@@ -429,6 +429,8 @@ class ResCompany(models.Model):
             )
             if proposed:
                 self.sudo().carpass_default_activity_id = proposed
+                # The sync wrote the translations after the name was cached in English.
+                proposed.invalidate_recordset(["name"])
                 sentences.append(
                     _(
                         "Default activity proposed: %(activity)s (change it in "
