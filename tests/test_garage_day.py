@@ -136,3 +136,14 @@ class TestGarageDay(CarpassCase):
             self.assertFalse(form.carpass_reading_warning)
             form.carpass_odometer = 990000
             self.assertIn("plausible", form.carpass_reading_warning)
+
+    def test_registration_typed_by_hand_takes_the_vehicle_vin(self):
+        vehicle = self.make_vehicle()
+        with Form(self.env["carpass.registration"].with_user(self.user_a)) as form:
+            form.vehicle_id = vehicle
+            self.assertEqual(form.vin, vehicle.vin_sn)
+            form.odometer = 45123
+        registration = form.record
+        self.assertEqual(registration.vin, vehicle.vin_sn)
+        registration.with_user(self.user_a).action_send()
+        self.assertEqual(registration.state, "accepted", registration.error_message)

@@ -334,6 +334,13 @@ class CarpassRegistration(models.Model):
             outcome_unknown=self.outcome_unknown,
         )
 
+    @api.onchange("vehicle_id")
+    def _onchange_vehicle_id_vin(self):
+        # A registration typed by hand takes the chosen vehicle's VIN, so that it
+        # is not sent without one.
+        if self.vehicle_id.vin_sn and not self.request_guid:
+            self.vin = self.vehicle_id.vin_sn
+
     # ------------------------------------------------------------
     # Constraints and CRUD
     # ------------------------------------------------------------
