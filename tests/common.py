@@ -119,6 +119,13 @@ class CarpassCase(TransactionCase):
             }
         )
 
+    @classmethod
+    def give_default_activity(cls, company, code="PERIODIC_MAINTENANCE"):
+        """Synchronise the activities and give ``company`` a default one."""
+        Activity = cls.env["carpass.activity"]
+        Activity._carpass_sync_with(company, raise_on_failure=True)
+        company.carpass_default_activity_id = Activity.search([("code", "=", code)])
+
     def make_vehicle(self, company=None, vin=None, readings=(), **values):
         vehicle = self.env["fleet.vehicle"].create(
             {

@@ -15,6 +15,8 @@ import polib
 from odoo.tests import HttpCase, tagged
 from odoo.tools.misc import file_path
 
+from odoo.addons.carpass_odoo.carpass import explanations
+
 from .common import GARAGE_A, CarpassCase
 
 REPORT = "carpass_odoo.action_report_carpass_correction_form"
@@ -134,9 +136,15 @@ class TestCorrectionForm(HttpCase, CarpassCase):
         self.assertNotEqual(lang.date_format, english.date_format)
         self.assertIn(self.today().strftime(lang.date_format), text)
         self.assertNotIn(self.today().strftime(english.date_format), text)
-        # Car-Pass's remark on the rounded reading is on the form too.
+        # Car-Pass's remark on the rounded reading is on the form too, explained in
+        # the form's language instead of Car-Pass's English words.
         remark = registration.issue_ids.filtered(lambda i: i.source == "carpass")[0]
-        self.assertIn(remark.message.split(".")[0][:30], " ".join(text.split()))
+        meaning = explanations.ISSUE_EXPLANATIONS[remark.code].meaning
+        explained = polib.pofile(file_path("carpass_odoo/i18n/nl.po")).find(meaning)
+        self.assertTrue(explained and explained.msgstr, "explained in Dutch")
+        flat = " ".join(text.split())
+        self.assertIn(explained.msgstr, flat)
+        self.assertNotIn(remark.message.split(".")[0][:30], flat)
 
     def test_rendered_in_the_company_document_language(self):
         registration = self.make_failed_registration()

@@ -97,9 +97,10 @@ class TestCorrections(CarpassCase):
         self.assertTrue(lines[1].startswith(f"✘ {unchanged.display_name}"), lines)
         self.assertIn("nothing changed", lines[1])
         self.assertTrue(lines[2].startswith(f"✔ {draft.display_name}"), lines)
-        self.assertTrue(lines[3].startswith(f"✘ {accepted.display_name}"), lines)
+        # Nothing to do is information, not a failure.
+        self.assertTrue(lines[3].startswith(f"ℹ {accepted.display_name}"), lines)
         self.assertIn("nothing to send", lines[3])
-        self.assertEqual(action["params"]["type"], "warning")
+        self.assertEqual(action["params"]["type"], "danger")
         self.assertEqual(
             (edited.state, unchanged.state, draft.state, accepted.state),
             ("accepted", "anomaly", "accepted", "accepted"),
@@ -156,6 +157,7 @@ class TestCorrections(CarpassCase):
         self.assertEqual(registration.state, "anomaly")
 
     def test_manager_confirms_one(self):
+        self.give_default_activity(self.company_a)
         registration = self.make_anomaly()
         action = registration.with_user(self.manager_a).action_open_confirm_wizard()
         with Form(
@@ -192,7 +194,7 @@ class TestCorrections(CarpassCase):
         self.assertTrue(lines[0].startswith(f"✔ {rounded.display_name}"), lines)
         self.assertTrue(lines[1].startswith(f"✘ {lower.display_name}"), lines)
         self.assertIn("does not allow confirming", lines[1])
-        self.assertTrue(lines[2].startswith(f"✘ {accepted.display_name}"), lines)
+        self.assertTrue(lines[2].startswith(f"ℹ {accepted.display_name}"), lines)
         self.assertIn("nothing to confirm", lines[2])
         self.assertEqual(rounded.state, "confirmed")
         self.assertEqual(lower.state, "anomaly", "Car-Pass does not allow it")
@@ -222,7 +224,8 @@ class TestCorrections(CarpassCase):
             form.odometer = 50321
             form.reason = "The mechanic swapped two digits."
         result = form.record.action_request()
-        self.assertEqual(result["params"]["type"], "success", result)
+        # Asked, and Car-Pass reviews it: nothing more to do now.
+        self.assertEqual(result["params"]["type"], "info", result)
         self.assertEqual(registration.state, "ongoing", "Car-Pass reviews it")
         self.assertEqual(
             registration.correction_reason, "The mechanic swapped two digits."

@@ -15,6 +15,7 @@ from .common import CarpassCase, set_workflow
 @tagged("post_install", "-at_install")
 class TestEndOfService(CarpassCase):
     def test_full_flow_repair_to_accepted_registration(self):
+        self.give_default_activity(self.company_a)
         vehicle = self.make_vehicle(
             readings=[(self.today() - timedelta(days=200), 40120)]
         )
@@ -35,7 +36,10 @@ class TestEndOfService(CarpassCase):
         stored = self.simulator.admin.observations(vin=vehicle.vin_sn)
         self.assertEqual(len(stored), 1)
         self.assertEqual(stored[0]["odometer"], 45321)
-        self.assertEqual(registration.attempt_ids.mapped("operation"), ["create"])
+        # The reading, then its work description (newest first).
+        self.assertEqual(
+            registration.attempt_ids.mapped("operation"), ["description", "create"]
+        )
         self.assertIn("Accepted", repair.message_ids[0].body)
         self.assertIn("Accepted", vehicle.message_ids[0].body)
 

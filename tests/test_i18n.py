@@ -128,8 +128,11 @@ class TestTranslations(CarpassCase):
 
     def test_systray_template_translated(self):
         for lang, label in (
-            ("nl_BE", "Car-Pass-registraties die aandacht vragen"),
-            ("fr_BE", "Enregistrements Car-Pass demandant votre attention"),
+            (
+                "nl_BE",
+                "Car-Pass: kilometerstanden en werkbeschrijvingen die aandacht vragen",
+            ),
+            ("fr_BE", "Car-Pass : relevés et descriptions des travaux à traiter"),
         ):
             with self.subTest(lang=lang):
                 web = code_translations.get_web_translations("carpass_odoo", lang)
@@ -137,5 +140,8 @@ class TestTranslations(CarpassCase):
                     message["id"]: message["string"] for message in web["messages"]
                 }
                 self.assertEqual(
-                    strings.get("Car-Pass registrations needing attention"), label
+                    strings.get(
+                        "Car-Pass: readings and work descriptions needing attention"
+                    ),
+                    label,
                 )

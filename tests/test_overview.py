@@ -17,6 +17,13 @@ from .common import CarpassCase, set_workflow
 
 @tagged("post_install", "-at_install")
 class TestOverview(CarpassCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # A configured garage: its work descriptions go with the readings, so an
+        # accepted reading leaves no duty open.
+        cls.give_default_activity(cls.company_a)
+
     def setUp(self):
         super().setUp()
         self.Registration = self.env["carpass.registration"]
@@ -220,13 +227,49 @@ class TestOverview(CarpassCase):
         action = records.action_send()
         lines = action["params"]["message"].split("\n")
         self.assertEqual(len(lines), 3, lines)
-        self.assertEqual(lines[0], f"✔ {rounded.display_name}: Anomaly")
+        # Each line coloured by its outcome: an anomaly is no success.
+        self.assertEqual(lines[0], f"⚠ {rounded.display_name}: Anomaly")
         self.assertTrue(lines[1].startswith(f"✘ {blocked.display_name}: "), lines)
         self.assertEqual(lines[2], f"✔ {other.display_name}: Accepted")
-        self.assertEqual(action["params"]["type"], "warning")
+        self.assertEqual(action["params"]["type"], "danger")
         self.assertTrue(action["params"]["sticky"], "failures stay on screen")
         self.assertEqual(blocked.state, "error")
         self.assertEqual(self.simulator_count(blocked.vin), 0)
+
+    def test_notification_colour_follows_the_outcome(self):
+        rounded = self.make_registration(odometer=82000).with_user(self.user_a)
+        action = rounded.action_send()
+        self.assertEqual(rounded.state, "anomaly")
+        self.assertEqual(action["params"]["type"], "warning")
+        self.assertTrue(action["params"]["message"].startswith("⚠"))
+        good = self.make_registration().with_user(self.user_a)
+        good.action_send()
+        self.assertEqual(good.state, "accepted")
+        # Sending again what Car-Pass accepted: nothing to do, not a failure.
+        action = good.action_send()
+        self.assertEqual(action["params"]["type"], "info")
+        self.assertFalse(action["params"]["sticky"])
+        self.assertTrue(action["params"]["message"].startswith("ℹ"), action)
+
+    def test_counter_counts_failed_descriptions_and_marks_late_reports(self):
+        Registration = self.Registration.with_user(self.user_a)
+        before = Registration.carpass_attention_summary()
+        good = self.make_registration()
+        good.action_send()
+        self.assertEqual(good.state, "accepted")
+        self.assertFalse(good.needs_attention)
+        good.description_state = "error"
+        self.assertTrue(good.needs_attention, "a failed work description is a duty")
+        late = self.make_registration(reading_date=self.today() - timedelta(days=9))
+        after = Registration.carpass_attention_summary()
+        self.assertEqual(after["count"], before["count"] + 2)
+        self.assertEqual(after["overdue"], before["overdue"] + 1)
+        self.assertEqual(Registration.carpass_attention_count(), after["count"])
+        late.action_send()
+        self.assertTrue(late.request_guid)
+        self.assertEqual(
+            Registration.carpass_attention_summary()["overdue"], before["overdue"]
+        )
 
     def test_submit_server_action_in_the_action_menu(self):
         server_action = self.env.ref("carpass_odoo.action_server_carpass_send")
@@ -280,7 +323,8 @@ class TestOverview(CarpassCase):
             .run
         )
         lines = run()["params"]["message"].split("\n")
-        self.assertEqual(lines[0], f"✔ {pending.display_name}: Ongoing")
+        # Still checked at Car-Pass: information.
+        self.assertEqual(lines[0], f"ℹ {pending.display_name}: Ongoing")
         self.assertEqual(lines[1], f"✘ {draft.display_name}: not sent yet")
         lines = run()["params"]["message"].split("\n")
         self.assertEqual(lines[0], f"✔ {pending.display_name}: Accepted")

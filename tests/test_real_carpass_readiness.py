@@ -231,6 +231,8 @@ class TestMinimalProfile(ReadinessCase):
     profile = "minimal"
 
     def test_end_of_service(self):
+        # A configured garage: the work description goes with the reading.
+        self.give_default_activity(self.company_a)
         vehicle = self.make_vehicle()
         repair = self.make_repair(vehicle, odometer=45321)
         self.end_repair(repair).action_send()

@@ -366,36 +366,41 @@ class TestSecurity(CarpassCase):
         with self.assertRaises(AccessError):
             Settings.with_user(self.manager_a).create({})
         settings = Settings.with_user(self.admin_a).create({})
-        self.assertEqual(settings.carpass_password, GARAGE_A["password"])
+        # Write-only, even for the administrator: the settings never hold the secret.
+        self.assertFalse(settings.carpass_new_password)
         self.assertTrue(settings.carpass_password_set)
         # Even handed the admin's settings record, a manager gets nothing of it.
         as_manager = settings.with_user(self.exporting_manager_a)
         with self.assertRaises(AccessError):
-            as_manager.read(["carpass_password"])
+            as_manager.read(["carpass_new_password"])
         with self.assertRaises(AccessError):
-            as_manager.web_read({"carpass_password": {}})
+            as_manager.web_read({"carpass_new_password": {}})
         with self.assertRaises(AccessError):
-            as_manager.export_data(["carpass_password"])
+            as_manager.export_data(["carpass_new_password"])
         self.assertNotIn(
-            "carpass_password",
+            "carpass_new_password",
             Settings.with_user(self.exporting_manager_a).fields_get(),
         )
 
     def test_settings_admin_reads_and_writes_password(self):
         settings = self.env["res.config.settings"].with_user(self.admin_a).create({})
-        settings.carpass_password = "new-secret"
+        settings.carpass_new_password = "new-secret"
         settings.execute()
         self.assertEqual(self.company_a.carpass_password, "new-secret")
-        self.assertEqual(
+        # The administrator writes it but never reads it back.
+        self.assertFalse(
             self.company_a.with_user(self.admin_a).read(["carpass_password"])[0][
                 "carpass_password"
-            ],
-            "new-secret",
+            ]
         )
 
     def test_password_not_tracked(self):
-        for model in ("res.company", "res.config.settings"):
-            field = self.env[model]._fields["carpass_password"]
+        for model, name in (
+            ("res.company", "carpass_password"),
+            ("res.company", "carpass_new_password"),
+            ("res.config.settings", "carpass_new_password"),
+        ):
+            field = self.env[model]._fields[name]
             self.assertFalse(getattr(field, "tracking", False), model)
             self.assertEqual(field.groups, "base.group_system", model)
             self.assertFalse(field.copy, model)

@@ -20,6 +20,12 @@ VEHICLE_URL = "/odoo/action-fleet.fleet_vehicle_action/%s"
 
 @tagged("post_install", "-at_install")
 class TestTours(HttpCase, CarpassCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # A configured garage: work descriptions go with the readings.
+        cls.give_default_activity(cls.company_a)
+
     def _anomaly(self, odometer, readings=()):
         """A registration Car-Pass flagged (ACTION_REQUIRED), as the overview shows it."""
         vehicle = self.make_vehicle(readings=readings)
@@ -137,4 +143,50 @@ class TestTours(HttpCase, CarpassCase):
         stored = self.simulator.admin.observations(vin=vehicle.vin_sn)
         self.assertEqual(
             [obs["observation_type"] for obs in stored], ["VEHICLE_HISTORY_DOCUMENT"]
+        )
+
+    def test_garage_day_in_dutch(self):
+        """The issue's day: set-up, an anomaly explained, the counter, dashboard, invoicing."""
+        self.env["res.lang"]._activate_lang("nl_BE")
+        self.env["ir.module.module"]._load_module_terms(
+            ["carpass_odoo"], ["nl_BE"], overwrite=True
+        )
+        owner = new_test_user(
+            self.env,
+            login="carpass_owner_nl",
+            groups="base.group_system,stock.group_stock_user,"
+            "account.group_account_invoice,carpass_odoo.group_carpass_manager",
+            company_id=self.company_a.id,
+            company_ids=[self.company_a.id],
+            lang="nl_BE",
+        )
+        # A work description that failed: nothing described the work.
+        default_activity = self.company_a.carpass_default_activity_id
+        self.company_a.carpass_default_activity_id = False
+        undescribed = self.make_registration(odometer=45123)
+        undescribed.action_send()
+        self.assertEqual(undescribed.state, "accepted", undescribed.error_message)
+        self.assertEqual(undescribed.description_state, "error")
+        self.company_a.carpass_default_activity_id = default_activity
+        # A repair ended without reporting its reading.
+        unreported = self.make_repair(
+            self.make_vehicle(license_plate="TOUR-LATE"), odometer=61234
+        )
+        unreported.with_context(carpass_no_wizard=True).action_repair_end()
+        self.assertEqual(unreported.carpass_registration_id.state, "draft")
+        # Today's repair: a round reading, which Car-Pass flags.
+        vehicle = self.make_vehicle(
+            license_plate="TOUR-NL",
+            readings=[(self.today() - timedelta(days=200), 40120)],
+        )
+        repair = self.make_repair(vehicle, odometer=50000)
+        self.start_tour(
+            REPAIR_URL % repair.id, "carpass_garage_day_nl", login=owner.login
+        )
+        registration = repair.carpass_registration_id
+        self.assertEqual(registration.state, "anomaly", registration.error_message)
+        self.assertEqual(
+            self.company_a.carpass_simulator_url,
+            self.simulator.base_url,
+            "the refused URL was never saved",
         )

@@ -111,9 +111,23 @@ def reading_is_trusted(state, odometer_work=False):
     return bool(odometer_work) and state in PENDING_STATES
 
 
-def needs_attention(state):
-    """True when a user must act: not sent yet, failed, flagged or refused."""
-    return state in ATTENTION_STATES
+def needs_attention(state, *, description_failed=False, outcome_unknown=False):
+    """True when a legal duty is open and a user must act.
+
+    The reading is not sent yet, failed, flagged or refused (``ATTENTION_STATES``),
+    its work description failed (``description_failed``), or Car-Pass's outcome
+    of the last send is unknown (``outcome_unknown``).
+    """
+    return bool(state in ATTENTION_STATES or description_failed or outcome_unknown)
+
+
+def overdue_before(today, max_days_late):
+    """A reading dated before this day and still not reported is late.
+
+    ``today`` is the Belgian day (a date); ``max_days_late`` the legal delay in
+    days (``checks.MAX_DAYS_LATE``).
+    """
+    return today - timedelta(days=max_days_late)
 
 
 def awaiting_carpass(state):
@@ -310,6 +324,28 @@ def allowed_actions(
     if correction_form_suggested(state, failed_corrections, correction_threshold):
         actions.add(CORRECTION_FORM)
     return frozenset(actions)
+
+
+TONE_ORDER = ("danger", "warning", "success", "info", "muted")
+
+
+def outcome_tone(state, success):
+    """How one line of a send or status notification is coloured.
+
+    ``state`` is the registration's state after the call, ``success`` whether the
+    call did something. Accepted: success; anomaly: warning; refused or failed:
+    danger; nothing to do (e.g. already accepted): info.
+    """
+    if success:
+        return tone(state)
+    return "danger" if needs_attention(state) else "info"
+
+
+def notification_tone(tones):
+    """The colour of a notification holding lines of these tones: the worst one."""
+    present = [name for name in TONE_ORDER if name in set(tones)]
+    worst = present[0] if present else "info"
+    return "info" if worst == "muted" else worst
 
 
 def tone(state):

@@ -67,3 +67,35 @@ class AccountMove(models.Model):
         if repair.carpass_registration_id and not repair.carpass_reading_reported:
             line = _("%(reading)s (not yet reported to Car-Pass)", reading=line)
         return line
+
+    carpass_report_status = fields.Char(
+        string="Car-Pass Status",
+        compute="_compute_carpass_report_status",
+        help="Where the reading of each repair invoiced here stands at Car-Pass.",
+    )
+    carpass_report_missing = fields.Boolean(
+        string="Car-Pass Report Missing",
+        compute="_compute_carpass_report_status",
+        help="A repair invoiced here has no reading Car-Pass received.",
+    )
+
+    @api.depends("carpass_repair_ids")
+    @api.depends_context("lang")
+    def _compute_carpass_report_status(self):
+        # The accountant reads the status without Car-Pass rights: only the state.
+        Registration = self.env["carpass.registration"].sudo()
+        labels = dict(Registration._fields["state"]._description_selection(self.env))
+        for move in self:
+            parts = []
+            missing = False
+            for repair in move.sudo().carpass_repair_ids:
+                registration = repair.carpass_registration_ids[:1]
+                missing = missing or not registration.request_guid
+                state = (
+                    labels[registration.state]
+                    if registration
+                    else self.env._("no report")
+                )
+                parts.append(f"{repair.name}: {state}")
+            move.carpass_report_status = ", ".join(parts)
+            move.carpass_report_missing = missing

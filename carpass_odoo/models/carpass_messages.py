@@ -8,7 +8,7 @@ every model and wizard turns errors into words here.
 
 from odoo.tools.misc import format_date, formatLang
 
-from ..carpass import checks, units
+from ..carpass import checks, explanations, units
 from ..carpass.exceptions import (
     CarpassAuthenticationError,
     CarpassNotFoundError,
@@ -150,3 +150,15 @@ def history_error_message(env, error, vin, reading):
             "Request it again in a few minutes."
         )
     return carpass_error_message(env, error)
+
+
+def issue_explanation(env, code, source="carpass"):
+    """An issue's (meaning, what to do, action) in the user's language.
+
+    ``code`` is Car-Pass's issue code or a local check's; see carpass/explanations.py.
+    The meaning is empty for a local finding, whose message already explains it.
+    """
+    explanation = explanations.explain_issue(code, source)
+    params = explanations.explanation_params(code)
+    meaning = env._(explanation.meaning) % params if explanation.meaning else ""
+    return meaning, env._(explanation.todo) % params, explanation.action

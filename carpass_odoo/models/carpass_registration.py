@@ -98,6 +98,14 @@ WORKFLOW_FIELDS = (
 # model's own methods cannot pass for the pipeline, with or without sudo().
 _WORKFLOW_CONTEXT_KEY = "carpass_workflow_write"
 _WORKFLOW_TOKEN = object()
+# The mark before each line of a send or status notification, by tone.
+NOTIFICATION_MARKS = {
+    "success": "✔",
+    "warning": "⚠",
+    "danger": "✘",
+    "info": "ℹ",
+    "muted": "·",
+}
 # Registrations one run of a cron handles before it reports its progress to
 # ir.cron, which runs it again at once while work remains.
 CRON_BATCH_SIZE = 200
@@ -196,6 +204,11 @@ class CarpassRegistration(models.Model):
         "carpass.registration.issue", "registration_id", string="Issues", copy=False
     )
     open_issue_count = fields.Integer(compute="_compute_open_issue_count")
+    issue_codes_text = fields.Text(
+        string="Remark Codes",
+        compute="_compute_issue_codes_text",
+        help="Codes, remarks and allowed actions as Car-Pass sent them, for support.",
+    )
     attempt_ids = fields.One2many(
         "carpass.registration.attempt", "registration_id", string="Attempts", copy=False
     )
@@ -297,10 +310,14 @@ class CarpassRegistration(models.Model):
     # Computes
     # ------------------------------------------------------------
 
-    @api.depends("state")
+    @api.depends("state", "outcome_unknown", "description_state")
     def _compute_needs_attention(self):
         for registration in self:
-            registration.needs_attention = lifecycle.needs_attention(registration.state)
+            registration.needs_attention = lifecycle.needs_attention(
+                registration.state,
+                description_failed=registration.description_state == "error",
+                outcome_unknown=registration.outcome_unknown,
+            )
 
     @api.depends("state")
     def _compute_awaiting_carpass(self):
@@ -326,6 +343,15 @@ class CarpassRegistration(models.Model):
         for registration in self:
             registration.open_issue_count = len(
                 registration.issue_ids.filtered(lambda issue: not issue.resolved)
+            )
+
+    @api.depends("issue_ids.code", "issue_ids.message", "issue_ids.actions")
+    def _compute_issue_codes_text(self):
+        for registration in self:
+            registration.issue_codes_text = "\n".join(
+                f"{issue.code}: {issue.message or ''} [{issue.actions or ''}]"
+                + (" ✔" if issue.resolved else "")
+                for issue in registration.issue_ids
             )
 
     @api.depends(
@@ -368,6 +394,13 @@ class CarpassRegistration(models.Model):
             correction_threshold=self.company_id.carpass_correction_threshold or 2,
             outcome_unknown=self.outcome_unknown,
         )
+
+    @api.onchange("vehicle_id")
+    def _onchange_vehicle_id_vin(self):
+        # A registration typed by hand takes the chosen vehicle's VIN, so that it
+        # is not sent without one.
+        if self.vehicle_id.vin_sn and not self.request_guid:
+            self.vin = self.vehicle_id.vin_sn
 
     # ------------------------------------------------------------
     # Constraints and CRUD
@@ -823,25 +856,35 @@ class CarpassRegistration(models.Model):
 
     @api.model
     def _carpass_notify(self, outcomes, title):
-        """One line per record, so a bulk action says what happened to each."""
+        """One line per record, so a bulk action says what happened to each.
+
+        Each line and the notification are coloured by the outcome
+        (``lifecycle.outcome_tone``): accepted green, anomaly orange, refused or
+        failed red, nothing to do blue. A notification asking for action stays.
+        """
         lines = []
+        tones = []
         for registration, success, text in outcomes:
-            line = f"{'✔' if success else '✘'} {registration.display_name}: {text}"
+            line_tone = lifecycle.outcome_tone(registration.state, success)
+            tones.append(line_tone)
+            line = (
+                f"{NOTIFICATION_MARKS[line_tone]} {registration.display_name}: {text}"
+            )
             if registration.correction_form_suggested:
                 line += " " + _(
                     "(corrections keep failing: print the correction form, sign it "
                     "and send it to Car-Pass)"
                 )
             lines.append(line)
-        failed = any(not success for _registration, success, _text in outcomes)
+        tone = lifecycle.notification_tone(tones)
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
                 "title": title,
                 "message": "\n".join(lines),
-                "type": "warning" if failed else "success",
-                "sticky": failed,
+                "type": tone,
+                "sticky": tone in ("danger", "warning"),
                 # Keeps the line breaks (see static/src/systray/carpass_counter.scss).
                 "className": "o_carpass_notification",
                 "next": {"type": "ir.actions.act_window_close"}
@@ -856,15 +899,42 @@ class CarpassRegistration(models.Model):
 
         Counts up to ATTENTION_COUNT_CAP (the systray then shows "999+").
         """
+        return self.carpass_attention_summary()["count"]
+
+    @api.model
+    def carpass_attention_summary(self):
+        """The systray's figures for the active companies, as a dict.
+
+        ``count``: registrations with an open duty (``lifecycle.needs_attention``:
+        not sent, failed, flagged, refused, failed work description, outcome
+        unknown), up to ATTENTION_COUNT_CAP; ``overdue``: those among them whose
+        reading is older than the legal delay (``checks.MAX_DAYS_LATE`` days) and
+        that Car-Pass has not received, same cap.
+        """
         if not self.env.user.has_group("carpass_odoo.group_carpass_user"):
-            return 0
-        return self.search_count(
-            [
-                ("needs_attention", "=", True),
-                ("company_id", "in", self.env.companies.ids),
-            ],
-            limit=ATTENTION_COUNT_CAP,
-        )
+            return {"count": 0, "overdue": 0}
+        domain = [
+            ("needs_attention", "=", True),
+            ("company_id", "in", self.env.companies.ids),
+        ]
+        return {
+            "count": self.search_count(domain, limit=ATTENTION_COUNT_CAP),
+            "overdue": self.search_count(
+                domain + self._carpass_overdue_domain(), limit=ATTENTION_COUNT_CAP
+            ),
+        }
+
+    @api.model
+    def _carpass_overdue_domain(self):
+        """Not received by Car-Pass and dated before the legal delay."""
+        return [
+            ("request_guid", "=", False),
+            (
+                "reading_date",
+                "<",
+                lifecycle.overdue_before(belgian_today(), checks.MAX_DAYS_LATE),
+            ),
+        ]
 
     # ------------------------------------------------------------
     # Odometer log and local checks

@@ -3,9 +3,9 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..carpass import checks, lifecycle, units
+from ..carpass import checks, lifecycle, trend, units
 from ..carpass.clock import belgian_today
-from .carpass_messages import format_day, format_number
+from .carpass_messages import format_day, format_distance, format_number
 from .carpass_registration import STATES
 
 # The repair's reading, date and odometer work: once the repair has a registration,
@@ -254,3 +254,93 @@ class RepairOrder(models.Model):
         if not registration:
             registration = self._carpass_create_registrations()
         return registration._carpass_open_wizard()
+
+    # ------------------------------------------------------------
+    # Help while typing the reading
+    # ------------------------------------------------------------
+
+    carpass_reported = fields.Boolean(
+        string="Reported to Car-Pass",
+        compute="_compute_carpass_reported",
+        search="_search_carpass_reported",
+        help="Car-Pass received the reading of this repair.",
+    )
+    carpass_reading_hint = fields.Char(
+        string="Last Known Reading",
+        compute="_compute_carpass_reading_help",
+        help="The vehicle's latest reading in its odometer log and the readings "
+        "plausible on the repair's day, from how much it is usually driven.",
+    )
+    carpass_reading_warning = fields.Char(
+        string="Reading Warning",
+        compute="_compute_carpass_reading_help",
+        help="The reading typed is outside the plausible range: check it before "
+        "ending the repair.",
+    )
+
+    @api.depends("carpass_registration_ids.request_guid")
+    def _compute_carpass_reported(self):
+        for repair in self:
+            repair.carpass_reported = bool(
+                repair.sudo().carpass_registration_ids.filtered("request_guid")
+            )
+
+    def _search_carpass_reported(self, operator, value):
+        # The accountant's filter: searched without Car-Pass rights, only the fact.
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on 'Reported to Car-Pass'."))
+        reported = (
+            self.env["carpass.registration"]
+            .sudo()
+            ._search([("request_guid", "!=", False), ("repair_id", "!=", False)])
+        )
+        inside = (operator == "=") == value
+        return [("id", "in" if inside else "not in", reported.subselect("repair_id"))]
+
+    @api.depends(
+        "carpass_vehicle_id",
+        "carpass_odometer",
+        "carpass_odometer_date",
+        "carpass_odometer_unit",
+    )
+    @api.depends_context("lang")
+    def _compute_carpass_reading_help(self):
+        Registration = self.env["carpass.registration"]
+        for repair in self:
+            repair.carpass_reading_hint = False
+            repair.carpass_reading_warning = False
+            vehicle = repair.carpass_vehicle_id
+            if not vehicle:
+                continue
+            day = repair.carpass_odometer_date or belgian_today()
+            # The repair's own reading, once logged, is not its own history.
+            own_log = repair._origin.carpass_registration_ids.odometer_log_id[:1]
+            history = [
+                past
+                for past in Registration._carpass_history(vehicle, exclude_log=own_log)
+                if past.reading_date < day
+            ]
+            if not history:
+                continue
+            unit = vehicle.odometer_unit or units.KILOMETERS
+            expectation = trend.expect(history, day)
+            repair.carpass_reading_hint = self.env._(
+                "%(reading)s on %(date)s; plausible on %(day)s: %(lowest)s to "
+                "%(highest)s",
+                reading=format_distance(self.env, expectation.previous_reading, unit),
+                date=format_day(self.env, expectation.previous_date),
+                day=format_day(self.env, day),
+                lowest=format_distance(self.env, expectation.lowest, unit),
+                highest=format_distance(self.env, expectation.highest, unit),
+            )
+            typed = repair.carpass_odometer_km
+            if typed and typed < expectation.previous_reading:
+                repair.carpass_reading_warning = self.env._(
+                    "Lower than the last known reading: check the odometer before "
+                    "ending the repair (tick 'Work on the Odometer' if it was replaced)."
+                )
+            elif typed and not expectation.is_plausible(typed):
+                repair.carpass_reading_warning = self.env._(
+                    "Outside the plausible range: check the odometer before ending "
+                    "the repair."
+                )

@@ -1,20 +1,31 @@
 # Copyright 2026 carpass_odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
 import re
 
 from stdnum.be import vat as be_vat
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.modules.module import get_manifest
 
 from ..carpass import CarpassClient, CarpassError, SoftwareId
 from ..carpass.client import checked_base_url
+from ..carpass.clock import belgian_today
+from ..carpass.exceptions import (
+    CarpassAuthenticationError,
+    CarpassTransientError,
+    CarpassUnavailableError,
+)
 from ..carpass.payloads import ENVIRONMENT_URLS
 from ..carpass.sessions import pooled_session
-from .carpass_messages import carpass_error_message
+from .carpass_messages import carpass_error_message, format_day, format_number
+
+_logger = logging.getLogger(__name__)
 
 ADDON = "carpass_odoo"
+# A digest lists at most this many registrations; the overview has the rest.
+DIGEST_MAX_LINES = 50
 
 CARPASS_LANGUAGES = [
     ("nl", "Dutch"),
@@ -90,6 +101,17 @@ class ResCompany(models.Model):
     carpass_password_set = fields.Boolean(
         compute="_compute_carpass_password_set", string="Car-Pass Password Set"
     )
+    # The form's password input: always empty when read, so the stored secret never
+    # travels back to a browser; a value typed in replaces the stored password.
+    carpass_new_password = fields.Char(
+        string="New Car-Pass Password",
+        compute="_compute_carpass_new_password",
+        inverse="_inverse_carpass_new_password",
+        groups="base.group_system",
+        copy=False,
+        help="Type the password of the establishment's Car-Pass account to replace "
+        "the saved one. The saved password is never shown; leave empty to keep it.",
+    )
     carpass_organisation_name = fields.Char(string="Car-Pass Organisation Name")
     carpass_document_language = fields.Selection(
         CARPASS_LANGUAGES,
@@ -115,6 +137,11 @@ class ResCompany(models.Model):
         string="Legal Enterprise Number",
     )
 
+    carpass_digest = fields.Boolean(
+        string="Daily Car-Pass Digest",
+        help="Each morning, e-mail the Car-Pass managers of this company the readings "
+        "and work descriptions that need attention (nothing is sent when none does).",
+    )
     carpass_document_language_code = fields.Char(
         compute="_compute_carpass_document_language_code"
     )
@@ -146,12 +173,42 @@ class ResCompany(models.Model):
         for company in self:
             company.carpass_password_set = company._origin.id in with_password.ids
 
+    def _compute_carpass_new_password(self):
+        self.carpass_new_password = False
+
+    def _inverse_carpass_new_password(self):
+        for company in self.filtered("carpass_new_password"):
+            company.sudo().carpass_password = company.carpass_new_password
+
+    def _read_format(self, fnames, load="_classic_read"):
+        # read, web_read and web_search_read answer through here: the stored secret is
+        # write-only, even for administrators (only server code reads it, with sudo).
+        result = super()._read_format(fnames, load=load)
+        if "carpass_password" in fnames:
+            for values in result:
+                values["carpass_password"] = False
+        return result
+
+    def onchange(self, values, field_names, fields_spec):
+        # Same rule for the form's onchange answer: refused to non-administrators,
+        # left out for administrators.
+        if "carpass_password" in fields_spec:
+            self.check_field_access_rights("read", ["carpass_password"])
+            fields_spec = {
+                name: spec
+                for name, spec in fields_spec.items()
+                if name != "carpass_password"
+            }
+        return super().onchange(values, field_names, fields_spec)
+
     def _export_rows(self, fields, *, _is_toplevel_call=True):
         # Exports read through the cache, where sudo code may have left the secret:
         # refuse restricted fields here, even when reached from another model.
         self.check_field_access_rights(
             "read", [path[0] for path in fields if path and path[0] in self._fields]
         )
+        if any(path and path[0] == "carpass_password" for path in fields):
+            raise AccessError(_("The Car-Pass password cannot be exported."))
         return super()._export_rows(fields, _is_toplevel_call=_is_toplevel_call)
 
     @api.constrains("carpass_enterprise_number")
@@ -232,6 +289,22 @@ class ResCompany(models.Model):
                     )
                 )
 
+    @api.constrains("carpass_simulator_url")
+    def _check_carpass_simulator_url(self):
+        for company in self.filtered("carpass_simulator_url"):
+            url = company.carpass_simulator_url.strip()
+            try:
+                checked_base_url(url)
+            except ValueError:
+                raise ValidationError(
+                    _(
+                        "The simulator URL %(url)s is not usable: it must start with "
+                        "http:// (on this computer) or https:// and name a host, "
+                        "e.g. http://127.0.0.1:8765/api.",
+                        url=url,
+                    )
+                ) from None
+
     def _carpass_base_url(self):
         """The base URL of the company's environment (see payloads.ENVIRONMENT_URLS)."""
         self.ensure_one()
@@ -295,32 +368,191 @@ class ResCompany(models.Model):
         return self.root_id.carpass_enterprise_number
 
     def action_carpass_test_connection(self):
+        """Check the saved settings against Car-Pass, then bring the activities in.
+
+        On success the activity list is synchronised through this company and, when
+        none is chosen, the first activity of Car-Pass's list (its general one) is
+        proposed as the default. Every failure names the URL tried and what to do.
+        """
         self.ensure_one()
+        url = self._carpass_base_url()
         try:
             self._carpass_client().check_connection()
+        except ValueError:
+            raise UserError(self._carpass_url_problem(url)) from None
         except CarpassError as error:
-            raise UserError(
-                _(
-                    "Car-Pass connection failed: %(reason)s",
-                    reason=carpass_error_message(self.env, error),
-                )
-            ) from None
+            raise UserError(self._carpass_connection_problem(url, error)) from None
+        message = _(
+            "Connection to Car-Pass (%(environment)s, %(url)s) works for "
+            "establishment %(establishment)s.",
+            environment=dict(
+                self._fields["carpass_environment"]._description_selection(self.env)
+            )[self.carpass_environment],
+            url=url,
+            establishment=self.carpass_establishment_number,
+        )
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
                 "type": "success",
                 "title": _("Car-Pass"),
-                "message": _(
-                    "Connection to Car-Pass (%(environment)s) works for establishment "
-                    "%(establishment)s.",
-                    environment=dict(
-                        self._fields["carpass_environment"]._description_selection(
-                            self.env
-                        )
-                    )[self.carpass_environment],
-                    establishment=self.carpass_establishment_number,
-                ),
+                "message": " ".join([message, *self._carpass_sync_after_test()]),
                 "sticky": False,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
+
+    def _carpass_sync_after_test(self):
+        """Synchronise the activities through this company; the sentences to show."""
+        Activity = self.env["carpass.activity"].sudo()
+        try:
+            counts = Activity._carpass_sync_with(self, raise_on_failure=True)
+        except UserError as error:
+            return [
+                _(
+                    "The activities could not be synchronised (%(reason)s): use "
+                    "Car-Pass > Configuration > Activities > Import.",
+                    reason=str(error),
+                )
+            ]
+        sentences = [
+            _(
+                "Activities synchronised: %(created)s new, %(updated)s updated, "
+                "%(archived)s archived.",
+                **counts,
+            )
+        ]
+        if not self.carpass_default_activity_id:
+            proposed = Activity.search(
+                [("active", "=", True)], order="sequence, id", limit=1
+            )
+            if proposed:
+                self.sudo().carpass_default_activity_id = proposed
+                # The sync wrote the translations after the name was cached in English.
+                proposed.invalidate_recordset(["name"])
+                sentences.append(
+                    _(
+                        "Default activity proposed: %(activity)s (change it in "
+                        "Settings > Car-Pass).",
+                        activity=proposed.with_context(lang=self.env.lang).name,
+                    )
+                )
+        return sentences
+
+    def _carpass_url_problem(self, url):
+        return _(
+            "The Car-Pass URL %(url)s is not usable: it must start with https:// "
+            "(or http:// for a simulator on this computer) and name a host, e.g. "
+            "http://127.0.0.1:8765/api. Correct it in Settings > Car-Pass.",
+            url=url,
+        )
+
+    def _carpass_connection_problem(self, url, error):
+        """What failed at ``url`` and what to do, for the Test Connection button."""
+        if isinstance(error, CarpassAuthenticationError):
+            advice = _(
+                "Car-Pass at %(url)s refused the credentials: check the establishment "
+                "number and type the password again, then test again.",
+                url=url,
+            )
+        elif isinstance(error, CarpassUnavailableError) and error.maintenance:
+            advice = _(
+                "Car-Pass at %(url)s is in its maintenance window (Thursday "
+                "19:00-24:00): test again after it.",
+                url=url,
+            )
+        elif isinstance(error, CarpassTransientError):
+            advice = _(
+                "Car-Pass cannot be reached at %(url)s: check the URL, the network "
+                "and, for a simulator, that it runs; then test again.",
+                url=url,
+            )
+        else:
+            advice = _(
+                "Car-Pass at %(url)s answered: %(reason)s Check the environment and "
+                "the URL, then test again.",
+                url=url,
+                reason=carpass_error_message(self.env, error),
+            )
+        return _("Car-Pass connection failed. %(advice)s", advice=advice)
+
+    @api.model
+    def _carpass_use_simulator(self, base_url):
+        """Point every company set to the simulator at ``base_url`` (e.g. the demo's).
+
+        ``make demo`` starts the simulator on ``CARPASS_SIMULATOR_PORT`` and calls
+        this after the install, so the demo garages report where it listens.
+        Returns the companies changed.
+        """
+        companies = self.sudo().search([("carpass_environment", "=", "simulator")])
+        companies.write({"carpass_simulator_url": base_url})
+        return companies
+
+    # ------------------------------------------------------------
+    # Daily digest to the managers
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cron_carpass_digest(self):
+        """Send each opted-in company's digest to its Car-Pass managers."""
+        template = self.env.ref("carpass_odoo.mail_template_carpass_digest")
+        for company in self.sudo().search([("carpass_digest", "=", True)]):
+            lines = company.carpass_digest_lines()
+            managers = company._carpass_digest_recipients()
+            if not lines or not managers:
+                continue
+            template.with_context(lang=managers[0].lang).send_mail(
+                company.id,
+                email_values={"recipient_ids": [(6, 0, managers.ids)]},
+            )
+            _logger.info(
+                "Car-Pass digest of %s sent to %s managers", company.name, len(managers)
+            )
+
+    def _carpass_digest_recipients(self):
+        """The partners of the company's active Car-Pass managers with an e-mail."""
+        self.ensure_one()
+        group = self.env.ref("carpass_odoo.group_carpass_manager")
+        users = group.sudo().users.filtered(
+            lambda user: self in user.company_ids and user.email and not user.share
+        )
+        return users.partner_id
+
+    def carpass_digest_lines(self):
+        """The registrations needing attention, as dicts for the e-mail template.
+
+        Keys: ``name``, ``vehicle``, ``reading`` and ``date`` (in the reader's
+        language), ``state`` (label), ``overdue`` (older than the legal delay and
+        not received), ``problem`` (the reason, or the description's failure).
+        """
+        self.ensure_one()
+        Registration = self.env["carpass.registration"].sudo()
+        domain = [("company_id", "=", self.id), ("needs_attention", "=", True)]
+        overdue = Registration.search(
+            domain + Registration._carpass_overdue_domain()
+        ).ids
+        labels = dict(Registration._fields["state"]._description_selection(self.env))
+        lines = []
+        for registration in Registration.search(domain, limit=DIGEST_MAX_LINES):
+            problem = registration.error_message or ""
+            if registration.description_state == "error":
+                problem = registration.description_message or self.env._(
+                    "The work description failed."
+                )
+            lines.append(
+                {
+                    "name": registration.name,
+                    "vehicle": registration.vehicle_id.display_name,
+                    "reading": format_number(self.env, registration.odometer),
+                    "date": format_day(self.env, registration.reading_date),
+                    "state": labels[registration.state],
+                    "overdue": registration.id in overdue,
+                    "problem": problem,
+                }
+            )
+        return lines
+
+    def carpass_digest_day(self):
+        """Today's Belgian date in the reader's language, for the subject."""
+        return format_day(self.env, belgian_today())

@@ -27,8 +27,9 @@ class ResConfigSettings(models.TransientModel):
     carpass_establishment_number = fields.Char(
         related="company_id.carpass_establishment_number", readonly=False
     )
-    carpass_password = fields.Char(
-        related="company_id.carpass_password",
+    # Write-only: the saved password is never read into the settings page.
+    carpass_new_password = fields.Char(
+        related="company_id.carpass_new_password",
         readonly=False,
         groups="base.group_system",
     )
@@ -42,6 +43,7 @@ class ResConfigSettings(models.TransientModel):
     carpass_correction_threshold = fields.Integer(
         related="company_id.carpass_correction_threshold", readonly=False
     )
+    carpass_digest = fields.Boolean(related="company_id.carpass_digest", readonly=False)
     carpass_default_activity_id = fields.Many2one(
         related="company_id.carpass_default_activity_id", readonly=False
     )

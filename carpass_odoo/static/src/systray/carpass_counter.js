@@ -18,6 +18,10 @@ const COUNT_CAP = 1000;
 // below: one count once the clicks settle, not one per call.
 const DEBOUNCE_MS = 300;
 
+function capped(count) {
+    return count >= COUNT_CAP ? `${COUNT_CAP - 1}+` : String(count);
+}
+
 /** Models whose buttons and writes can change what needs attention. */
 function isCarpassModel(model) {
     return Boolean(model) && (model.startsWith("carpass.") || model === "repair.order");
@@ -46,7 +50,7 @@ export class CarpassCounter extends Component {
     setup() {
         this.orm = useService("orm");
         this.action = useService("action");
-        this.state = useState({count: 0, visible: false});
+        this.state = useState({count: 0, overdue: 0, visible: false});
         this.keepLast = new KeepLast();
         this.scheduleRefresh = useDebounced(this.refresh, DEBOUNCE_MS);
         onWillStart(async () => {
@@ -76,7 +80,11 @@ export class CarpassCounter extends Component {
     }
 
     get countLabel() {
-        return this.state.count >= COUNT_CAP ? `${COUNT_CAP - 1}+` : String(this.state.count);
+        return capped(this.state.count);
+    }
+
+    get overdueLabel() {
+        return capped(this.state.overdue);
     }
 
     async refresh() {
@@ -85,9 +93,11 @@ export class CarpassCounter extends Component {
         }
         // Silent: no loading indicator for a background count. KeepLast: an older
         // answer arriving late never overwrites a newer one.
-        this.state.count = await this.keepLast.add(
-            this.orm.silent.call("carpass.registration", "carpass_attention_count", [])
+        const summary = await this.keepLast.add(
+            this.orm.silent.call("carpass.registration", "carpass_attention_summary", [])
         );
+        this.state.count = summary.count;
+        this.state.overdue = summary.overdue;
     }
 
     openOverview() {

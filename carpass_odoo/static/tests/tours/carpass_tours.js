@@ -298,3 +298,150 @@ tours.add("carpass_vehicle_history", {
         },
     ],
 });
+
+/** Open a menu by its XML id: the app, a section or a section's item. */
+function menuStep(xmlid, content) {
+    return {
+        content,
+        trigger: `[data-menu-xmlid='${xmlid}']`,
+        run: "click",
+    };
+}
+
+function openAppSteps(xmlid, content) {
+    return [
+        {
+            content: "Open the apps menu",
+            trigger: ".o_navbar_apps_menu button",
+            run: "click",
+        },
+        menuStep(xmlid, content),
+    ];
+}
+
+// A garage's day in Dutch: the mechanic ends a repair and reads what Car-Pass's remark
+// means, the manager checks the counter, the set-up and the dashboard, the accountant
+// finds the repairs never reported.
+tours.add("carpass_garage_day_nl", {
+    steps: () => [
+        {
+            content: "The repair shows the last known reading and today's plausible range",
+            trigger: ".o_form_view .o_field_widget[name=carpass_reading_hint]:contains(km)",
+        },
+        {
+            content: "The counter counts the failed work description and the unreported repair",
+            trigger: ".o_carpass_counter_badge.text-bg-danger:contains(2)",
+        },
+        {
+            content: "End the repair",
+            trigger: ".o_form_view .o_statusbar_buttons button[name=action_repair_end]:visible",
+            run: "click",
+        },
+        {
+            content: "Send to Car-Pass",
+            trigger: `${wizard} .modal-footer button[name=action_send]`,
+            run: "click",
+        },
+        {
+            content: "Car-Pass flags the reading: a warning, not a success",
+            trigger: ".o_notification:has(.o_notification_bar.bg-warning):has(.o_notification_content:contains(Anomalie))",
+        },
+        {
+            content: "The counter now counts the anomaly too",
+            trigger: ".o_carpass_counter_badge.text-bg-danger:contains(3)",
+        },
+        {
+            content: "The counter opens the overview",
+            trigger: ".o_carpass_counter button",
+            run: "click",
+        },
+        {
+            content: "Open the registration with the anomaly",
+            trigger: ".o_list_view .o_data_row:has(.o_field_widget[name=state]:contains(Anomalie)) .o_data_cell[name=vin]",
+            run: "click",
+        },
+        {
+            content: "Open its remarks",
+            trigger: ".o_form_view .o_notebook a[name=issues]",
+            run: "click",
+        },
+        {
+            content: "Car-Pass's remark is explained in Dutch, with what to do",
+            trigger: ".o_field_widget[name=issue_ids] .o_data_row:contains(rond getal):contains(kilometerteller)",
+        },
+        {
+            content: "Its action is one click away",
+            trigger: ".o_field_widget[name=issue_ids] .o_data_row button[name=action_carpass_settle]:contains(Als correct bevestigen)",
+        },
+        {
+            content: "No code of Car-Pass among the remarks",
+            trigger: ".o_field_widget[name=issue_ids]:not(:contains(ROUNDED_READING))",
+        },
+        ...openAppSteps("carpass_odoo.menu_carpass_root", "Open the Car-Pass app"),
+        {
+            content: "Open the Car-Pass configuration",
+            trigger: ".o_menu_sections [data-menu-xmlid='carpass_odoo.menu_carpass_configuration']",
+            run: "click",
+        },
+        menuStep("carpass_odoo.menu_carpass_settings", "Open the Car-Pass settings"),
+        {
+            content: "Type a simulator URL without http://",
+            trigger: ".o_field_widget[name=carpass_simulator_url] input",
+            run: "edit 127.0.0.1:8765/api",
+        },
+        {
+            content: "Save",
+            trigger: ".o_control_panel .o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "Refused on save, in Dutch, saying what a URL needs",
+            trigger: ".modal:contains(127.0.0.1:8765/api):contains(moet beginnen met http://)",
+        },
+        {
+            content: "Close the message",
+            trigger: ".modal .modal-footer .btn-primary",
+            run: "click",
+        },
+        {
+            content: "Discard the change",
+            trigger: ".o_control_panel .o_form_button_cancel",
+            run: "click",
+        },
+        {
+            content: "The saved URL is back",
+            trigger: ".o_field_widget[name=carpass_simulator_url] input:value(/^http:/)",
+        },
+        menuStep("carpass_odoo.menu_carpass_compliance", "Open the compliance dashboard"),
+        {
+            content: "The dashboard shows the reports per establishment",
+            trigger: ".o_pivot .o_pivot_header_cell_closed:contains(Test Garage A)",
+        },
+        {
+            content: "with the share of flagged readings",
+            trigger: ".o_pivot th:contains(Gemarkeerd door Car-Pass)",
+        },
+        ...openAppSteps("account.menu_finance", "Open Invoicing"),
+        {
+            content: "Open the customers' menu",
+            trigger: ".o_menu_sections [data-menu-xmlid='account.menu_finance_receivables']",
+            run: "click",
+        },
+        menuStep(
+            "carpass_odoo.menu_repair_without_carpass_report",
+            "Open the repairs without a Car-Pass report"
+        ),
+        {
+            content: "The accountant's filter is on",
+            trigger: ".o_searchview_facet:contains(Zonder Car-Pass-melding)",
+        },
+        {
+            content: "It lists the repair whose reading never reached Car-Pass",
+            trigger: ".o_list_view .o_data_row:contains(TOUR-LATE)",
+        },
+        {
+            content: "and not the one reported today",
+            trigger: ".o_list_view:not(:has(.o_data_row:contains(TOUR-NL)))",
+        },
+    ],
+});
