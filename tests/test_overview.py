@@ -258,7 +258,7 @@ class TestOverview(CarpassCase):
         good.action_send()
         self.assertEqual(good.state, "accepted")
         self.assertFalse(good.needs_attention)
-        good.description_state = "error"
+        set_workflow(good, description_state="error")
         self.assertTrue(good.needs_attention, "a failed work description is a duty")
         late = self.make_registration(reading_date=self.today() - timedelta(days=9))
         after = Registration.carpass_attention_summary()

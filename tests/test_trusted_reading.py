@@ -171,7 +171,12 @@ class TestTrustedReading(CarpassCase):
         field = self.Registration._fields[name]
         if field.type == "selection":
             choices = [key for key, _label in field._description_selection(self.env)]
-            return next(key for key in choices if key != registration[name])
+            # Neither the registration's value nor a new one's: a form may send
+            # the value a new registration starts with.
+            initial = field.default(self.Registration) if field.default else None
+            return next(
+                key for key in choices if key not in (registration[name], initial)
+            )
         if field.type == "boolean":
             return not registration[name]
         if field.type == "integer":

@@ -521,6 +521,18 @@ class CarpassRegistration(models.Model):
         """
         return self.with_context(**{_WORKFLOW_CONTEXT_KEY: _WORKFLOW_TOKEN}).write(vals)
 
+    @api.model
+    def _carpass_is_initial_value(self, name, value):
+        """True when ``value`` is what field ``name`` holds on a new registration."""
+        field = self._fields[name]
+        if field.compute:
+            # A computed flag given on create would be kept instead of computed.
+            return False
+        if field.type in ("one2many", "many2many"):
+            return not value
+        initial = field.default(self) if field.default else False
+        return (value or False) == (initial or False)
+
     def _carpass_check_protected_write(self, vals, creating=False):
         """Refuse, with a UserError, what create/write may not change.
 
@@ -536,6 +548,13 @@ class CarpassRegistration(models.Model):
         workflow = self._carpass_workflow_field_names()
         names = set(vals)
         if creating:
+            # A form sends every field it shows: the value a new registration
+            # starts with anyway (draft, nothing sent) is no attempt to skip a step.
+            names -= {
+                name
+                for name in workflow & names
+                if self._carpass_is_initial_value(name, vals[name])
+            }
             names |= {
                 name for name in workflow if f"default_{name}" in self.env.context
             }

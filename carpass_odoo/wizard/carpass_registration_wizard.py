@@ -166,9 +166,16 @@ class CarpassRegistrationWizard(models.TransientModel):
                     if finding.severity == checks.Severity.BLOCKING
                 )
             )
-        self._save_to_registration()
         registration = self.registration_id
-        outcomes = registration._carpass_send_each()
+        # Lock before saving what was typed: a Send pressed elsewhere at the same
+        # moment then waits its turn instead of losing its answer to a write
+        # conflict on a row this transaction changed.
+        if registration.id and not registration._carpass_try_lock():
+            outcomes = [registration._carpass_busy()]
+        else:
+            self._save_to_registration()
+            registration = self.registration_id
+            outcomes = registration._carpass_send_each()
         return registration.with_context(carpass_close_after=True)._carpass_notify(
             outcomes, _("Car-Pass")
         )
