@@ -29,6 +29,7 @@ from ..carpass import checks, lifecycle, units
 from ..carpass.clock import belgian_today
 from ..carpass.exceptions import CarpassError, CarpassProtocolError
 from ..carpass.payloads import Correction, Observation, Status
+from .carpass_access import carpass_check_caller
 from .carpass_messages import (
     carpass_error_message,
     finding_message,
@@ -447,6 +448,7 @@ class CarpassRegistration(models.Model):
 
     def action_send(self):
         """Envelope: send, resend or correct each selected registration."""
+        carpass_check_caller(self, "write")
         outcomes = self._carpass_send_each()
         return self._carpass_notify(outcomes, _("Car-Pass: send"))
 
@@ -459,6 +461,7 @@ class CarpassRegistration(models.Model):
         idempotency key is sent, so a Car-Pass that honours it still answers
         the first report instead of storing a second one.
         """
+        carpass_check_caller(self, "write")
         for registration in self:
             if not registration.can_send_again:
                 raise UserError(
@@ -475,6 +478,7 @@ class CarpassRegistration(models.Model):
         return self.action_send()
 
     def action_refresh_status(self):
+        carpass_check_caller(self, "write")
         outcomes = []
         for registration in self:
             if not registration.request_guid:
@@ -484,6 +488,7 @@ class CarpassRegistration(models.Model):
         return self._carpass_notify(outcomes, _("Car-Pass: status"))
 
     def action_reset_to_draft(self):
+        carpass_check_caller(self, "write")
         for registration in self:
             if not registration.can_reset_to_draft:
                 raise UserError(
@@ -499,6 +504,7 @@ class CarpassRegistration(models.Model):
 
     def action_edit_in_wizard(self):
         """Pencil: edit the data with the same checks as at the end of a repair."""
+        carpass_check_caller(self, "write")
         return self._carpass_open_wizard()
 
     def _carpass_open_wizard(self):
@@ -525,6 +531,7 @@ class CarpassRegistration(models.Model):
 
     def action_open_confirm_wizard(self):
         """Green check: confirm as correct, after a confirmation step with a reason."""
+        carpass_check_caller(self, "write")
         self._check_carpass_manager()
         if not self.filtered("can_confirm"):
             raise UserError(
@@ -543,6 +550,7 @@ class CarpassRegistration(models.Model):
         }
 
     def action_open_manual_correction_wizard(self):
+        carpass_check_caller(self, "write")
         self._check_carpass_manager()
         self.ensure_one()
         if not self.can_manual_correct:
@@ -565,6 +573,7 @@ class CarpassRegistration(models.Model):
 
     def action_print_correction_form(self):
         """Print the paper correction form; each print is kept as an attachment."""
+        carpass_check_caller(self)
         return self.env.ref(
             "carpass_odoo.action_report_carpass_correction_form"
         ).report_action(self)
@@ -575,6 +584,7 @@ class CarpassRegistration(models.Model):
         The report's ``attachment`` expression calls this. Odoo creates no attachment
         when one of that name already exists, so every print gets a name of its own.
         """
+        carpass_check_caller(self)
         self.ensure_one()
         today = belgian_today()
         base = _(

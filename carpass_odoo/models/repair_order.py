@@ -4,6 +4,7 @@ from odoo import api, fields, models
 
 from ..carpass import units
 from ..carpass.clock import belgian_today
+from .carpass_access import carpass_check_caller
 from .carpass_registration import STATES
 
 
@@ -137,6 +138,7 @@ class RepairOrder(models.Model):
         return registrations
 
     def action_carpass_open_wizard(self):
+        carpass_check_caller(self, "write")
         self.ensure_one()
         registration = self.carpass_registration_ids.filtered("can_edit")[:1]
         if not registration:

@@ -7,11 +7,13 @@ from stdnum.be import vat as be_vat
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.modules.module import get_manifest
+from odoo.tools import SQL
 
 from ..carpass import CarpassClient, CarpassError, SoftwareId
 from ..carpass.client import checked_base_url
 from ..carpass.payloads import ENVIRONMENT_URLS
 from ..carpass.sessions import pooled_session
+from .carpass_access import carpass_check_caller
 from .carpass_messages import carpass_error_message
 
 ADDON = "carpass_odoo"
@@ -131,9 +133,7 @@ class ResCompany(models.Model):
 
     def _compute_carpass_root_enterprise_number(self):
         for company in self:
-            company.carpass_root_enterprise_number = (
-                company.root_id.carpass_enterprise_number
-            )
+            company.carpass_root_enterprise_number = company._carpass_enterprise()
 
     def _compute_carpass_password_set(self):
         # Ask the database rather than reading the secret: a sudo read would leave it
@@ -244,7 +244,7 @@ class ResCompany(models.Model):
                     company=self.name,
                 )
             )
-        override = (self.sudo().carpass_url_override or "").strip()
+        override = (self._carpass_secret("carpass_url_override") or "").strip()
         if override and self.carpass_environment in ENVIRONMENT_URLS:
             return override
         if self.carpass_environment == "simulator":
@@ -258,11 +258,11 @@ class ResCompany(models.Model):
     def _carpass_check_configured(self):
         self.ensure_one()
         missing = []
-        if not self.root_id.carpass_enterprise_number:
+        if not self._carpass_enterprise():
             missing.append(_("enterprise number"))
         if not self.carpass_establishment_number:
             missing.append(_("establishment number"))
-        if not self.sudo().carpass_password:
+        if not self._carpass_secret("carpass_password"):
             missing.append(_("password"))
         if missing:
             raise UserError(
@@ -274,15 +274,41 @@ class ResCompany(models.Model):
                 )
             )
 
-    def _carpass_client(self):
-        """Client for this establishment; credentials are read with sudo, never returned."""
+    def _carpass_secret(self, field_name):
+        """One restricted setting of this company, read from the database.
+
+        Read with SQL rather than through a sudo record: a sudo read would leave the
+        value in the cache the caller's environment shares, where a later read,
+        export or message could show it. Only the client factory and its checks
+        call this.
+        """
         self.ensure_one()
+        self.flush_recordset([field_name])
+        self.env.cr.execute(
+            SQL(
+                "SELECT %s FROM res_company WHERE id = %s",
+                SQL.identifier(field_name),
+                self.id,
+            )
+        )
+        row = self.env.cr.fetchone()
+        return row[0] if row else None
+
+    def _carpass_client(self):
+        """Client for this establishment; credentials are read from the database
+        (``_carpass_secret``), never returned nor cached.
+
+        The caller must work for the company (``carpass_check_caller``): the
+        secrets are read only for a company the caller may use.
+        """
+        self.ensure_one()
+        carpass_check_caller(self)
         self._carpass_check_configured()
         base_url = self._carpass_base_url()
         return CarpassClient(
             base_url,
             self.carpass_establishment_number,
-            self.sudo().carpass_password,
+            self._carpass_secret("carpass_password"),
             session=pooled_session(base_url, self.carpass_establishment_number),
             # The real Car-Pass's weekly window is known by the clock; a
             # simulator has its own maintenance switch.
@@ -291,11 +317,17 @@ class ResCompany(models.Model):
         )
 
     def _carpass_enterprise(self):
+        """The enterprise number of this establishment: its root company's.
+
+        A user of a branch may not read its root company: the one field an
+        establishment inherits is read with sudo, on the root alone.
+        """
         self.ensure_one()
-        return self.root_id.carpass_enterprise_number
+        return self.sudo().root_id.carpass_enterprise_number
 
     def action_carpass_test_connection(self):
         self.ensure_one()
+        carpass_check_caller(self)
         try:
             self._carpass_client().check_connection()
         except CarpassError as error:

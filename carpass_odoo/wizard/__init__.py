@@ -5,3 +5,4 @@ from . import carpass_manual_correction_wizard
 from . import carpass_history_wizard
 from . import carpass_probe_wizard
 from . import carpass_activity_import_wizard
+from . import carpass_input_guards
