@@ -22,6 +22,8 @@ FLOAT_LIMIT = 1e15
 MAX_TEXT_LENGTH = 10_000
 # One-line fields (a VIN, a note, a URL) stay short.
 MAX_CHAR_LENGTH = 1_000
+# What the addon itself stores (an answer kept for support) is capped before.
+MAX_STORED_TEXT_LENGTH = 1_000_000
 # Line breaks and tabs are text; every other control character is not.
 MULTILINE_CONTROLS = frozenset("\n\r\t")
 

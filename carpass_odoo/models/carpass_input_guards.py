@@ -31,18 +31,16 @@ class CarpassInputGuard:
     def create(self, vals_list):
         if isinstance(vals_list, dict):
             vals_list = [vals_list]
-        return super().create(
-            [self._carpass_clean_values(vals, creating=True) for vals in vals_list]
-        )
+        return super().create([self._carpass_clean_values(vals) for vals in vals_list])
 
     def write(self, vals):
         return super().write(self._carpass_clean_values(vals))
 
     @api.model
-    def _carpass_clean_values(self, vals, creating=False):
+    def _carpass_clean_values(self, vals):
         """``vals`` with every value checked for type and range (ValidationError)."""
         return carpass_clean_vals(
-            self, vals, creating=creating, extra_fields=self._carpass_extra_input_fields
+            self, vals, extra_fields=self._carpass_extra_input_fields
         )
 
 

@@ -50,14 +50,19 @@ def carpass_raise_invalid(env, label, error):
     raise ValidationError(carpass_input_message(env, label, error)) from None
 
 
-def _clean_field_value(model, field, value, creating):
+def _clean_field_value(model, field, value):
     """The value ``field`` stores, per its type; raises inputs.InvalidInput."""
-    required = field.required and (creating or field.name in ("company_id",))
+    required = field.required
     kind = field.type
     if kind in ("char", "text", "html"):
-        cleaned = inputs.clean_text(
-            value, multiline=kind != "char", max_length=field.size or None
-        )
+        # Code running as superuser stores what the protocol layer already capped
+        # (answers kept for support): only what a user sends is held to the limit.
+        if model.env.su:
+            limit = inputs.MAX_STORED_TEXT_LENGTH
+        else:
+            limit = inputs.MAX_CHAR_LENGTH if kind == "char" else inputs.MAX_TEXT_LENGTH
+        limit = field.size or limit
+        cleaned = inputs.clean_text(value, multiline=True, max_length=limit)
         if required and not cleaned:
             raise inputs.InvalidInput(inputs.REQUIRED)
         return cleaned
@@ -78,11 +83,17 @@ def _clean_field_value(model, field, value, creating):
             choices = [key for key, _label in field.selection]
         return inputs.clean_choice(value, choices, required=required)
     if kind == "many2one":
-        return inputs.clean_record_id(value, required=required)
+        record_id = inputs.clean_record_id(value, required=required)
+        if (
+            record_id
+            and not model.env[field.comodel_name].sudo().browse(record_id).exists()
+        ):
+            raise inputs.InvalidInput(inputs.NOT_RECORD)
+        return record_id
     return value
 
 
-def carpass_clean_vals(model, vals, creating=False, extra_fields=()):
+def carpass_clean_vals(model, vals, extra_fields=()):
     """A copy of ``vals`` with the addon's fields checked and converted.
 
     Checks the fields the addon defines on ``model`` and those named in
@@ -102,7 +113,7 @@ def carpass_clean_vals(model, vals, creating=False, extra_fields=()):
         if isinstance(value, BaseModel):
             continue
         try:
-            cleaned[name] = _clean_field_value(model, field, value, creating)
+            cleaned[name] = _clean_field_value(model, field, value)
         except inputs.InvalidInput as error:
             carpass_raise_invalid(
                 model.env, field._description_string(model.env), error

@@ -646,6 +646,8 @@ class CarpassRegistration(models.Model):
 
         Counts up to ATTENTION_COUNT_CAP (the systray then shows "999+").
         """
+        if not self.env.user._is_internal():
+            raise AccessError(_("Car-Pass is only used by the staff of a garage."))
         if not self.env.user.has_group("carpass_odoo.group_carpass_user"):
             return 0
         return self.search_count(
