@@ -17,7 +17,7 @@ def carpass_record_companies(records):
         return records
     if "company_id" not in records._fields:
         return records.env["res.company"]
-    return records.sudo().company_id
+    return records.sudo().with_context(prefetch_fields=False).company_id
 
 
 def carpass_check_caller(records, operation="read"):

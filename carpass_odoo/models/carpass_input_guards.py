@@ -13,7 +13,7 @@ credentials (``_carpass_check_company_consistency``).
 from odoo import api, models
 from odoo.exceptions import AccessError, ValidationError
 
-from .carpass_inputs import carpass_clean_vals
+from .carpass_inputs import ADDON, carpass_clean_vals
 
 
 class CarpassInputGuard:
@@ -61,7 +61,10 @@ class CarpassRegistrationGuard(CarpassInputGuard, models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         registrations = super().create(vals_list)
-        carpass_check_companies_allowed(self.env, registrations.sudo().company_id.ids)
+        carpass_check_companies_allowed(
+            self.env,
+            registrations.sudo().with_context(prefetch_fields=False).company_id.ids,
+        )
         registrations._carpass_check_company_consistency()
         return registrations
 
@@ -81,7 +84,9 @@ class CarpassRegistrationGuard(CarpassInputGuard, models.Model):
         user who created it must work for that company.
         """
         self.ensure_one()
-        registration = self.sudo()
+        # Only the fields named here: a prefetch would put the company's secrets
+        # in the cache the caller shares.
+        registration = self.sudo().with_context(prefetch_fields=False)
         company = registration.company_id
         if registration.repair_id and registration.repair_id.company_id != company:
             return self.env._(
@@ -156,7 +161,9 @@ class FleetVehicleGuard(CarpassInputGuard, models.Model):
     def write(self, vals):
         if "company_id" in vals:
             carpass_check_companies_allowed(
-                self.env, self.sudo().company_id.ids + [vals["company_id"]]
+                self.env,
+                self.sudo().with_context(prefetch_fields=False).company_id.ids
+                + [vals["company_id"]],
             )
         result = super().write(vals)
         if "company_id" in vals:
@@ -207,3 +214,26 @@ class RepairOrderGuard(CarpassInputGuard, models.Model):
                         repair=repair.display_name,
                     )
                 )
+
+
+class ResCompanyCarpassFieldsGuard(models.Model):
+    _inherit = "res.company"
+
+    def check_field_access_rights(self, operation, field_names):
+        """The Car-Pass settings are for the staff: portal and public users may read
+        their company's name, not its Car-Pass account (AccessError when only those
+        are asked for, left out of a read of more fields, e.g. a prefetch)."""
+        asked = field_names
+        field_names = super().check_field_access_rights(operation, field_names)
+        if self.env.su or self.env.user._is_internal():
+            return field_names
+        carpass_fields = [
+            name
+            for name in field_names
+            if name in self._fields and ADDON in (self._fields[name]._modules or ())
+        ]
+        if carpass_fields and asked and len(carpass_fields) == len(field_names):
+            raise AccessError(
+                self.env._("The Car-Pass settings of a company are for its staff.")
+            )
+        return [name for name in field_names if name not in carpass_fields]

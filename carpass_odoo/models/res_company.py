@@ -320,10 +320,12 @@ class ResCompany(models.Model):
         """The enterprise number of this establishment: its root company's.
 
         A user of a branch may not read its root company: the one field an
-        establishment inherits is read with sudo, on the root alone.
+        establishment inherits is read with sudo, on the root alone, without
+        prefetching the root's other fields (its secrets) into the shared cache.
         """
         self.ensure_one()
-        return self.sudo().root_id.carpass_enterprise_number
+        unprefetched = self.sudo().with_context(prefetch_fields=False)
+        return unprefetched.root_id.carpass_enterprise_number
 
     def action_carpass_test_connection(self):
         self.ensure_one()
