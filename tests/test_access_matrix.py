@@ -18,7 +18,7 @@ import inspect
 
 from odoo import models
 from odoo.exceptions import AccessError, MissingError, UserError
-from odoo.service.model import regex_private
+from odoo.models import regex_private
 from odoo.tests import new_test_user, tagged
 
 from .common import CarpassCase
@@ -121,6 +121,7 @@ class TestAccessMatrix(CarpassCase):
             {
                 "company_id": self.company_a.id,
                 "activity_id": activity.id,
+                "applies_to": "category",
                 "product_category_id": self.env.ref("product.product_category_all").id,
             }
         )

@@ -231,3 +231,38 @@ def clean_record_id(value, required=False):
     if not 0 < value <= INT_MAX:
         raise InvalidInput(NOT_RECORD)
     return value
+
+
+def clean_commands(value):
+    """Odoo's x2many commands (or a plain list of ids); returns (commands, ids).
+
+    Each command is a list or tuple: ``(0, 0, values)`` create, ``(1, id, values)``
+    update, ``(2, id)``/``(3, id)``/``(4, id)`` delete, unlink, link, ``(5,)``
+    clear, ``(6, 0, ids)`` set. ``ids`` are the ids the commands name, to check
+    that they exist. Anything else raises InvalidInput(NOT_RECORD).
+    """
+    if is_empty(value):
+        return value, []
+    if not isinstance(value, list | tuple):
+        raise InvalidInput(NOT_RECORD)
+    ids = []
+    for command in value:
+        if isinstance(command, int) and not isinstance(command, bool):
+            ids.append(clean_record_id(command, required=True))
+            continue
+        if not isinstance(command, list | tuple) or not command:
+            raise InvalidInput(NOT_RECORD)
+        code = command[0]
+        if isinstance(code, bool) or not isinstance(code, int) or not 0 <= code <= 6:
+            raise InvalidInput(NOT_RECORD)
+        if code in (1, 2, 3, 4):
+            if len(command) < 2:
+                raise InvalidInput(NOT_RECORD)
+            ids.append(clean_record_id(command[1], required=True))
+        if code in (0, 1) and (len(command) < 3 or not isinstance(command[2], dict)):
+            raise InvalidInput(NOT_RECORD)
+        if code == 6:
+            if len(command) < 3 or not isinstance(command[2], list | tuple):
+                raise InvalidInput(NOT_RECORD)
+            ids.extend(clean_record_id(item, required=True) for item in command[2])
+    return value, ids

@@ -10,7 +10,7 @@ repair's or its vehicle's is refused before it can be sent with a company's
 credentials (``_carpass_check_company_consistency``).
 """
 
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
 from .carpass_inputs import ADDON, carpass_clean_vals
@@ -218,6 +218,12 @@ class RepairOrderGuard(CarpassInputGuard, models.Model):
 
 class ResCompanyCarpassFieldsGuard(models.Model):
     _inherit = "res.company"
+
+    # Every sudo read of a company (env.user.company_ids, a record rule) would
+    # otherwise prefetch the secrets into the cache the caller's environment
+    # shares: they are read on their own, by res.company._carpass_secret.
+    carpass_password = fields.Char(prefetch=False)
+    carpass_url_override = fields.Char(prefetch=False)
 
     def check_field_access_rights(self, operation, field_names):
         """The Car-Pass settings are for the staff: portal and public users may read

@@ -90,6 +90,12 @@ def _clean_field_value(model, field, value):
         ):
             raise inputs.InvalidInput(inputs.NOT_RECORD)
         return record_id
+    if kind in ("one2many", "many2many"):
+        commands, ids = inputs.clean_commands(value)
+        comodel = model.env[field.comodel_name].sudo()
+        if ids and len(comodel.browse(ids).exists()) != len(set(ids)):
+            raise inputs.InvalidInput(inputs.NOT_RECORD)
+        return commands
     return value
 
 
