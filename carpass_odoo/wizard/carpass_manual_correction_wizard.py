@@ -32,6 +32,10 @@ class CarpassManualCorrectionWizard(models.TransientModel):
         if not (self.reason or "").strip():
             raise UserError(_("Give the reason for the manual correction."))
         registration = self.registration_id
+        if not registration.can_manual_correct:
+            raise UserError(
+                _("Only a registration known to Car-Pass can be corrected manually.")
+            )
         outcome = registration._carpass_request_manual_correction(
             ManualCorrection(
                 reason=self.reason.strip(),
