@@ -9,6 +9,7 @@ fields it adds): a value of the wrong type or out of range becomes a
 ``TypeError`` in a guard or an error of the database.
 """
 
+from odoo import api
 from odoo.exceptions import ValidationError
 from odoo.models import BaseModel
 
@@ -125,3 +126,31 @@ def carpass_clean_vals(model, vals, extra_fields=()):
                 model.env, field._description_string(model.env), error
             )
     return cleaned
+
+
+class CarpassInputGuard:
+    """Python mixin: checks the values of ``create`` and ``write`` of an Odoo model.
+
+    ``_carpass_extra_input_fields`` names fields of other modules the addon relies
+    on (e.g. Fleet's ``vin_sn``); the addon's own fields are always checked.
+    """
+
+    # Odoo rebuilds the bases of its model classes: a mixin adds no instance layout.
+    __slots__ = ()
+    _carpass_extra_input_fields = ()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if isinstance(vals_list, dict):
+            vals_list = [vals_list]
+        return super().create([self._carpass_clean_values(vals) for vals in vals_list])
+
+    def write(self, vals):
+        return super().write(self._carpass_clean_values(vals))
+
+    @api.model
+    def _carpass_clean_values(self, vals):
+        """``vals`` with every value checked for type and range (ValidationError)."""
+        return carpass_clean_vals(
+            self, vals, extra_fields=self._carpass_extra_input_fields
+        )

@@ -30,6 +30,8 @@ from ..carpass.clock import belgian_today
 from ..carpass.exceptions import CarpassError, CarpassProtocolError
 from ..carpass.payloads import Correction, Observation, Status
 from .carpass_access import carpass_check_caller
+from .carpass_company_rules import CarpassRegistrationCompanyRules
+from .carpass_inputs import carpass_clean_vals
 from .carpass_messages import (
     carpass_error_message,
     finding_message,
@@ -75,7 +77,7 @@ def has_control_characters(text):
     return any(unicodedata.category(character) in ("Cc", "Cs") for character in text)
 
 
-class CarpassRegistration(models.Model):
+class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
     _name = "carpass.registration"
     _description = "Car-Pass Registration"
     _inherit = ["mail.thread", "mail.activity.mixin"]
@@ -385,6 +387,7 @@ class CarpassRegistration(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        vals_list = [carpass_clean_vals(self, vals) for vals in vals_list]
         for vals in vals_list:
             self._carpass_check_storable(vals)
             self._carpass_check_reading_range(vals)
@@ -394,14 +397,18 @@ class CarpassRegistration(models.Model):
                 )
             if vals.get("vin"):
                 vals["vin"] = vals["vin"].strip().upper()
-        return super().create(vals_list)
+        registrations = super().create(vals_list)
+        registrations._carpass_check_company_rules()
+        return registrations
 
     def write(self, vals):
+        vals = carpass_clean_vals(self, vals)
         self._carpass_check_storable(vals)
         self._carpass_check_reading_range(vals)
         if vals.get("vin"):
             vals = dict(vals, vin=vals["vin"].strip().upper())
         result = super().write(vals)
+        self._carpass_check_company_rules(vals)
         if {"odometer", "reading_date", "odometer_work"} & set(vals):
             self._sync_odometer_log()
         return result
@@ -861,6 +868,8 @@ class CarpassRegistration(models.Model):
         at Car-Pass by its idempotency key, so nothing is reported twice.
         """
         self.ensure_one()
+        if refused := self._carpass_company_refusal():
+            return refused
         if self.state == "sending" and self._carpass_sending_is_stale():
             # Interrupted mid-send: Car-Pass may have it, so ask before sending again.
             self.outcome_unknown = True
@@ -1216,6 +1225,8 @@ class CarpassRegistration(models.Model):
 
     def _carpass_refresh_one(self):
         self.ensure_one()
+        if refused := self._carpass_company_refusal():
+            return refused
         try:
             client = self.company_id._carpass_client()
         except UserError as error:

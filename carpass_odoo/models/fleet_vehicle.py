@@ -12,6 +12,7 @@ from odoo.osv import expression
 from ..carpass import units
 from ..carpass.clock import belgian_today
 from .carpass_access import carpass_check_caller
+from .carpass_company_rules import FleetVehicleCompanyRules
 from .carpass_messages import format_day, format_number
 
 # Car-Pass documents are valid two months (the paper Car-Pass; carpass-api.md §7)
@@ -28,7 +29,7 @@ HISTORY_STATES = [
 ]
 
 
-class FleetVehicle(models.Model):
+class FleetVehicle(FleetVehicleCompanyRules, models.Model):
     _inherit = "fleet.vehicle"
 
     carpass_required = fields.Boolean(

@@ -5,10 +5,11 @@ from odoo import api, fields, models
 from ..carpass import units
 from ..carpass.clock import belgian_today
 from .carpass_access import carpass_check_caller
+from .carpass_company_rules import RepairOrderCompanyRules
 from .carpass_registration import STATES
 
 
-class RepairOrder(models.Model):
+class RepairOrder(RepairOrderCompanyRules, models.Model):
     _inherit = "repair.order"
 
     carpass_vehicle_id = fields.Many2one(

@@ -5,7 +5,7 @@ import re
 from stdnum.be import vat as be_vat
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.modules.module import get_manifest
 from odoo.tools import SQL
 
@@ -60,9 +60,13 @@ class ResCompany(models.Model):
         help="Nothing is sent before a manager picks one. Production reports for "
         "real. Test and the simulator never reach the car's real Car-Pass.",
     )
+    # The secrets are never prefetched: every sudo read of a company (a record
+    # rule, env.user.company_ids) would put them in the cache the caller's
+    # environment shares. They are read on their own by _carpass_secret.
     carpass_url_override = fields.Char(
         string="Car-Pass URL Override",
         groups="carpass_odoo.group_carpass_manager",
+        prefetch=False,
         help="Base URL to use instead of the built-in one of the production or test "
         "environment, e.g. the test host Car-Pass gives with a test account. "
         "Must start with https://.",
@@ -86,6 +90,7 @@ class ResCompany(models.Model):
     carpass_password = fields.Char(
         string="Car-Pass Password",
         groups="base.group_system",
+        prefetch=False,
         copy=False,
         help="Password or API secret of the establishment's Car-Pass account.",
     )
@@ -145,6 +150,25 @@ class ResCompany(models.Model):
         )
         for company in self:
             company.carpass_password_set = company._origin.id in with_password.ids
+
+    def check_field_access_rights(self, operation, field_names):
+        """The Car-Pass settings are for the staff: portal and public users may read
+        their company's name, not its Car-Pass account (AccessError when only those
+        are asked for, left out of a read of more fields, e.g. a prefetch)."""
+        asked = field_names
+        field_names = super().check_field_access_rights(operation, field_names)
+        if self.env.su or self.env.user._is_internal():
+            return field_names
+        carpass_fields = [
+            name
+            for name in field_names
+            if name in self._fields and ADDON in (self._fields[name]._modules or ())
+        ]
+        if carpass_fields and asked and len(carpass_fields) == len(field_names):
+            raise AccessError(
+                self.env._("The Car-Pass settings of a company are for its staff.")
+            )
+        return [name for name in field_names if name not in carpass_fields]
 
     def _export_rows(self, fields, *, _is_toplevel_call=True):
         # Exports read through the cache, where sudo code may have left the secret:

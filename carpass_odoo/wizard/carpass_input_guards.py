@@ -4,11 +4,7 @@
 
 from odoo import models
 
-from ..models.carpass_input_guards import CarpassInputGuard
-
-
-class CarpassRegistrationWizardGuard(CarpassInputGuard, models.TransientModel):
-    _inherit = "carpass.registration.wizard"
+from ..models.carpass_inputs import CarpassInputGuard
 
 
 class CarpassRegistrationWizardActivityGuard(CarpassInputGuard, models.TransientModel):

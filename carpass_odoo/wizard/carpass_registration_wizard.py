@@ -8,6 +8,7 @@ from odoo.exceptions import UserError
 from ..carpass import checks, units
 from ..carpass.clock import belgian_today
 from ..models.carpass_access import carpass_check_caller
+from ..models.carpass_inputs import carpass_clean_vals
 from ..models.carpass_messages import finding_message
 from ..models.carpass_registration import SKIP_REASONS
 
@@ -65,12 +66,14 @@ class CarpassRegistrationWizard(models.TransientModel):
 
     @api.model_create_multi
     def create(self, vals_list):
+        vals_list = [carpass_clean_vals(self, vals) for vals in vals_list]
         for vals in vals_list:
             # Typed text the database cannot store must fail as a readable error.
             self.env["carpass.registration"]._carpass_check_storable(vals)
         return super().create(vals_list)
 
     def write(self, vals):
+        vals = carpass_clean_vals(self, vals)
         self.env["carpass.registration"]._carpass_check_storable(vals)
         return super().write(vals)
 
