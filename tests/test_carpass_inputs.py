@@ -40,7 +40,8 @@ def test_integers_convert_like_odoo_and_stay_in_range():
 
 def test_text_refuses_controls_surrogates_and_length():
     assert inputs.clean_text("a\nb", multiline=True) == "a\nb"
-    assert inputs.clean_text("") is False
+    assert inputs.clean_text("") == ""
+    assert inputs.clean_text(None) is False
     for value, multiline in (
         ("a\nb", False),
         ("a\x00b", True),

@@ -72,14 +72,14 @@ def is_empty(value):
 
 
 def clean_text(value, multiline=False, max_length=None):
-    """A str PostgreSQL stores as typed, or False for an empty value.
+    """A str PostgreSQL stores as typed (an empty one too), or False for None/False.
 
     Refuses non-strings, NUL and other control characters (line breaks and tabs
     are allowed in ``multiline`` text), lone surrogates, and text longer than
     ``max_length`` characters (default: MAX_TEXT_LENGTH for multiline text,
     MAX_CHAR_LENGTH otherwise).
     """
-    if is_empty(value):
+    if value is None or value is False:
         return False
     if not isinstance(value, str):
         raise InvalidInput(NOT_TEXT)

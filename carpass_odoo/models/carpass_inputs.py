@@ -64,7 +64,7 @@ def _clean_field_value(model, field, value):
             limit = inputs.MAX_CHAR_LENGTH if kind == "char" else inputs.MAX_TEXT_LENGTH
         limit = field.size or limit
         cleaned = inputs.clean_text(value, multiline=True, max_length=limit)
-        if required and not cleaned:
+        if required and cleaned is False:
             raise inputs.InvalidInput(inputs.REQUIRED)
         return cleaned
     if kind == "integer":
