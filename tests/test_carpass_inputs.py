@@ -68,6 +68,10 @@ def test_floats_records_choices_booleans():
     assert inputs.clean_record_id([3, "name"]) == 3
     assert inputs.clean_choice("km", ["km", "miles"]) == "km"
     assert inputs.clean_boolean(1) is True
+    assert inputs.clean_commands([(6, 0, [3, 4]), (4, 5)]) == (
+        [(6, 0, [3, 4]), (4, 5)],
+        [3, 4, 5],
+    )
     for call in (
         lambda: inputs.clean_float(float("inf")),
         lambda: inputs.clean_float(1e300),
@@ -75,6 +79,9 @@ def test_floats_records_choices_booleans():
         lambda: inputs.clean_record_id("3"),
         lambda: inputs.clean_choice("parsec", ["km", "miles"]),
         lambda: inputs.clean_boolean("false"),
+        lambda: inputs.clean_commands(""),
+        lambda: inputs.clean_commands([(6, 0, "1")]),
+        lambda: inputs.clean_commands([(9, 1)]),
     ):
         with pytest.raises(inputs.InvalidInput):
             call()

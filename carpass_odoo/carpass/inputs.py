@@ -241,8 +241,8 @@ def clean_commands(value):
     clear, ``(6, 0, ids)`` set. ``ids`` are the ids the commands name, to check
     that they exist. Anything else raises InvalidInput(NOT_RECORD).
     """
-    if is_empty(value):
-        return value, []
+    if value is None or value is False:
+        return False, []
     if not isinstance(value, list | tuple):
         raise InvalidInput(NOT_RECORD)
     ids = []
