@@ -64,7 +64,7 @@ class ResConfigSettings(models.TransientModel):
 
         It probes the company's saved settings: save changes first.
         """
-        carpass_check_caller(self)
+        carpass_check_caller(self.company_id)
         self.env["carpass.probe.wizard"]._check_manager()
         self.ensure_one()
         return {
