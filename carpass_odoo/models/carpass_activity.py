@@ -6,6 +6,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..carpass.exceptions import CarpassError
+from .carpass_access import carpass_check_caller
 from .carpass_messages import carpass_error_message
 
 _logger = logging.getLogger(__name__)
@@ -69,6 +70,7 @@ class CarpassActivity(models.Model):
 
     def action_carpass_sync(self):
         """List button: fetch the activity list with the first configured company."""
+        carpass_check_caller(self)
         if not self.env.user.has_group("carpass_odoo.group_carpass_manager"):
             raise UserError(_("Only Car-Pass managers may synchronise the activities."))
         companies = self.env.company | self.env.companies
@@ -89,6 +91,7 @@ class CarpassActivity(models.Model):
 
     def action_carpass_import_file(self):
         """List button: import the activities from a file (managers)."""
+        carpass_check_caller(self)
         self.env["carpass.activity.import.wizard"]._check_manager()
         return {
             "type": "ir.actions.act_window",
@@ -99,6 +102,7 @@ class CarpassActivity(models.Model):
         }
 
     def action_view_mappings(self):
+        carpass_check_caller(self)
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "carpass_odoo.action_carpass_activity_mapping"

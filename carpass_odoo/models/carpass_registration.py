@@ -29,6 +29,9 @@ from ..carpass import checks, lifecycle, units
 from ..carpass.clock import belgian_today
 from ..carpass.exceptions import CarpassError, CarpassProtocolError
 from ..carpass.payloads import Correction, Observation, Status
+from .carpass_access import carpass_check_caller
+from .carpass_company_rules import CarpassRegistrationCompanyRules
+from .carpass_inputs import carpass_clean_vals
 from .carpass_messages import (
     carpass_error_message,
     finding_message,
@@ -121,7 +124,7 @@ def has_control_characters(text):
     return any(unicodedata.category(character) in ("Cc", "Cs") for character in text)
 
 
-class CarpassRegistration(models.Model):
+class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
     _name = "carpass.registration"
     _description = "Car-Pass Registration"
     _inherit = ["mail.thread", "mail.activity.mixin"]
@@ -479,6 +482,7 @@ class CarpassRegistration(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        vals_list = [carpass_clean_vals(self, vals) for vals in vals_list]
         for vals in vals_list:
             self._carpass_check_storable(vals)
             self._carpass_check_protected_write(vals, creating=True)
@@ -489,15 +493,19 @@ class CarpassRegistration(models.Model):
                 )
             if vals.get("vin"):
                 vals["vin"] = vals["vin"].strip().upper()
-        return super().create(vals_list)
+        registrations = super().create(vals_list)
+        registrations._carpass_check_company_rules()
+        return registrations
 
     def write(self, vals):
+        vals = carpass_clean_vals(self, vals)
         self._carpass_check_storable(vals)
         self._carpass_check_protected_write(vals)
         self._carpass_check_reading_range(vals)
         if vals.get("vin"):
             vals = dict(vals, vin=vals["vin"].strip().upper())
         result = super().write(vals)
+        self._carpass_check_company_rules(vals)
         if {"state", *REPORTED_FIELDS} & set(vals):
             self._carpass_sync_reading()
         return result
@@ -668,6 +676,7 @@ class CarpassRegistration(models.Model):
 
     def action_send(self):
         """Envelope: send, resend or correct each selected registration."""
+        carpass_check_caller(self, "write")
         outcomes = self._carpass_send_each()
         return self._carpass_notify(outcomes, _("Car-Pass: send"))
 
@@ -680,6 +689,7 @@ class CarpassRegistration(models.Model):
         idempotency key is sent, so a Car-Pass that honours it still answers
         the first report instead of storing a second one.
         """
+        carpass_check_caller(self, "write")
         for registration in self:
             if not registration.can_send_again:
                 raise UserError(
@@ -698,6 +708,7 @@ class CarpassRegistration(models.Model):
         return self.action_send()
 
     def action_refresh_status(self):
+        carpass_check_caller(self, "write")
         outcomes = []
         for registration in self:
             if not registration.request_guid:
@@ -707,6 +718,7 @@ class CarpassRegistration(models.Model):
         return self._carpass_notify(outcomes, _("Car-Pass: status"))
 
     def action_reset_to_draft(self):
+        carpass_check_caller(self, "write")
         for registration in self:
             if not registration.can_reset_to_draft:
                 raise UserError(
@@ -724,6 +736,7 @@ class CarpassRegistration(models.Model):
 
     def action_edit_in_wizard(self):
         """Pencil: edit the data with the same checks as at the end of a repair."""
+        carpass_check_caller(self, "write")
         return self._carpass_open_wizard()
 
     def _carpass_open_wizard(self):
@@ -750,6 +763,7 @@ class CarpassRegistration(models.Model):
 
     def action_open_confirm_wizard(self):
         """Green check: confirm as correct, after a confirmation step with a reason."""
+        carpass_check_caller(self, "write")
         self._check_carpass_manager()
         if not self.filtered("can_confirm"):
             raise UserError(
@@ -768,6 +782,7 @@ class CarpassRegistration(models.Model):
         }
 
     def action_open_manual_correction_wizard(self):
+        carpass_check_caller(self, "write")
         self._check_carpass_manager()
         self.ensure_one()
         if not self.can_manual_correct:
@@ -794,8 +809,8 @@ class CarpassRegistration(models.Model):
         The form (each print kept as an attachment) shows what Car-Pass received
         next to what the garage states in this step.
         """
+        carpass_check_caller(self)
         self.ensure_one()
-        self.check_access("write")
         wizard = self.env["carpass.correction.form.wizard"].create(
             {"registration_id": self.id}
         )
@@ -847,6 +862,7 @@ class CarpassRegistration(models.Model):
         The report's ``attachment`` expression calls this. Odoo creates no attachment
         when one of that name already exists, so every print gets a name of its own.
         """
+        carpass_check_caller(self)
         self.ensure_one()
         today = belgian_today()
         base = _(
@@ -930,6 +946,8 @@ class CarpassRegistration(models.Model):
         reading is older than the legal delay (``checks.MAX_DAYS_LATE`` days) and
         that Car-Pass has not received, same cap.
         """
+        if not self.env.user._is_internal():
+            raise AccessError(_("Car-Pass is only used by the staff of a garage."))
         if not self.env.user.has_group("carpass_odoo.group_carpass_user"):
             return {"count": 0, "overdue": 0}
         domain = [
@@ -1185,6 +1203,8 @@ class CarpassRegistration(models.Model):
         at Car-Pass by its idempotency key, so nothing is reported twice.
         """
         self.ensure_one()
+        if refused := self._carpass_company_refusal():
+            return refused
         if self.state == "sending" and self._carpass_sending_is_stale():
             # Interrupted mid-send: Car-Pass may have it, so ask before sending again.
             self._carpass_write_workflow({"outcome_unknown": True})
@@ -1546,6 +1566,8 @@ class CarpassRegistration(models.Model):
 
     def _carpass_refresh_one(self):
         self.ensure_one()
+        if refused := self._carpass_company_refusal():
+            return refused
         try:
             client = self.company_id._carpass_client()
         except UserError as error:

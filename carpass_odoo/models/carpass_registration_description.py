@@ -21,6 +21,7 @@ from odoo.exceptions import UserError
 from ..carpass.exceptions import CarpassError, CarpassTransientError
 from ..carpass.lifecycle import DESCRIBABLE_STATES, retry_plan
 from ..carpass.payloads import WorkDescription
+from .carpass_access import carpass_check_caller
 from .carpass_messages import carpass_error_message
 from .carpass_registration import in_test_mode
 
@@ -118,11 +119,13 @@ class CarpassRegistration(models.Model):
 
     def action_carpass_fill_description(self):
         """Build the description again from the repair and the activity mappings."""
+        carpass_check_caller(self, "write")
         for registration in self:
             registration.write(registration._carpass_prepare_description())
         return True
 
     def action_carpass_send_description(self):
+        carpass_check_caller(self, "write")
         outcomes = self._carpass_for_each_locked(
             lambda registration: registration._carpass_send_description()
         )

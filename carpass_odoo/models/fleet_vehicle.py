@@ -11,6 +11,8 @@ from odoo.osv import expression
 
 from ..carpass import units
 from ..carpass.clock import belgian_today
+from .carpass_access import carpass_check_caller
+from .carpass_company_rules import FleetVehicleCompanyRules
 from .carpass_messages import format_day, format_number
 
 # Car-Pass documents are valid two months (the paper Car-Pass; carpass-api.md §7)
@@ -27,7 +29,7 @@ HISTORY_STATES = [
 ]
 
 
-class FleetVehicle(models.Model):
+class FleetVehicle(FleetVehicleCompanyRules, models.Model):
     _inherit = "fleet.vehicle"
 
     carpass_required = fields.Boolean(
@@ -164,6 +166,7 @@ class FleetVehicle(models.Model):
         return expression.OR([domains[state] for state in states if state in domains])
 
     def action_open_carpass_registrations(self):
+        carpass_check_caller(self)
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "carpass_odoo.action_carpass_registration"
@@ -177,6 +180,7 @@ class FleetVehicle(models.Model):
 
     def action_carpass_history(self):
         """Open the wizard that requests the vehicle's Car-Pass history (or renews it)."""
+        carpass_check_caller(self)
         if len(self) != 1:
             raise UserError(
                 _(
@@ -194,6 +198,7 @@ class FleetVehicle(models.Model):
         }
 
     def action_open_carpass_history_url(self):
+        carpass_check_caller(self)
         self.ensure_one()
         if not self.carpass_history_url:
             raise UserError(

@@ -5,6 +5,8 @@ from odoo.exceptions import UserError
 
 from ..carpass import checks, lifecycle, trend, units
 from ..carpass.clock import belgian_today
+from .carpass_access import carpass_check_caller
+from .carpass_company_rules import RepairOrderCompanyRules
 from .carpass_messages import format_day, format_distance, format_number
 from .carpass_registration import STATES
 
@@ -16,7 +18,7 @@ _MIRROR_CONTEXT_KEY = "carpass_mirror_registration"
 _MIRROR_TOKEN = object()
 
 
-class RepairOrder(models.Model):
+class RepairOrder(RepairOrderCompanyRules, models.Model):
     _inherit = "repair.order"
 
     carpass_vehicle_id = fields.Many2one(
@@ -249,6 +251,7 @@ class RepairOrder(models.Model):
         return registrations
 
     def action_carpass_open_wizard(self):
+        carpass_check_caller(self, "write")
         self.ensure_one()
         registration = self.carpass_registration_ids.filtered("can_edit")[:1]
         if not registration:

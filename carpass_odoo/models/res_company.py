@@ -8,6 +8,7 @@ from stdnum.be import vat as be_vat
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.modules.module import get_manifest
+from odoo.tools import SQL
 
 from ..carpass import CarpassClient, CarpassError, SoftwareId
 from ..carpass.client import checked_base_url
@@ -19,6 +20,7 @@ from ..carpass.exceptions import (
 )
 from ..carpass.payloads import ENVIRONMENT_URLS
 from ..carpass.sessions import pooled_session
+from .carpass_access import carpass_check_caller
 from .carpass_messages import carpass_error_message, format_day, format_number
 
 _logger = logging.getLogger(__name__)
@@ -69,9 +71,13 @@ class ResCompany(models.Model):
         help="Nothing is sent before a manager picks one. Production reports for "
         "real. Test and the simulator never reach the car's real Car-Pass.",
     )
+    # The secrets are never prefetched: every sudo read of a company (a record
+    # rule, env.user.company_ids) would put them in the cache the caller's
+    # environment shares. They are read on their own by _carpass_secret.
     carpass_url_override = fields.Char(
         string="Car-Pass URL Override",
         groups="carpass_odoo.group_carpass_manager",
+        prefetch=False,
         help="Base URL to use instead of the built-in one of the production or test "
         "environment, e.g. the test host Car-Pass gives with a test account. "
         "Must start with https://.",
@@ -95,6 +101,7 @@ class ResCompany(models.Model):
     carpass_password = fields.Char(
         string="Car-Pass Password",
         groups="base.group_system",
+        prefetch=False,
         copy=False,
         help="Password or API secret of the establishment's Car-Pass account.",
     )
@@ -158,9 +165,7 @@ class ResCompany(models.Model):
 
     def _compute_carpass_root_enterprise_number(self):
         for company in self:
-            company.carpass_root_enterprise_number = (
-                company.root_id.carpass_enterprise_number
-            )
+            company.carpass_root_enterprise_number = company._carpass_enterprise()
 
     def _compute_carpass_password_set(self):
         # Ask the database rather than reading the secret: a sudo read would leave it
@@ -200,6 +205,25 @@ class ResCompany(models.Model):
                 if name != "carpass_password"
             }
         return super().onchange(values, field_names, fields_spec)
+
+    def check_field_access_rights(self, operation, field_names):
+        """The Car-Pass settings are for the staff: portal and public users may read
+        their company's name, not its Car-Pass account (AccessError when only those
+        are asked for, left out of a read of more fields, e.g. a prefetch)."""
+        asked = field_names
+        field_names = super().check_field_access_rights(operation, field_names)
+        if self.env.su or self.env.user._is_internal():
+            return field_names
+        carpass_fields = [
+            name
+            for name in field_names
+            if name in self._fields and ADDON in (self._fields[name]._modules or ())
+        ]
+        if carpass_fields and asked and len(carpass_fields) == len(field_names):
+            raise AccessError(
+                self.env._("The Car-Pass settings of a company are for its staff.")
+            )
+        return [name for name in field_names if name not in carpass_fields]
 
     def _export_rows(self, fields, *, _is_toplevel_call=True):
         # Exports read through the cache, where sudo code may have left the secret:
@@ -317,7 +341,7 @@ class ResCompany(models.Model):
                     company=self.name,
                 )
             )
-        override = (self.sudo().carpass_url_override or "").strip()
+        override = (self._carpass_secret("carpass_url_override") or "").strip()
         if override and self.carpass_environment in ENVIRONMENT_URLS:
             return override
         if self.carpass_environment == "simulator":
@@ -331,11 +355,11 @@ class ResCompany(models.Model):
     def _carpass_check_configured(self):
         self.ensure_one()
         missing = []
-        if not self.root_id.carpass_enterprise_number:
+        if not self._carpass_enterprise():
             missing.append(_("enterprise number"))
         if not self.carpass_establishment_number:
             missing.append(_("establishment number"))
-        if not self.sudo().carpass_password:
+        if not self._carpass_secret("carpass_password"):
             missing.append(_("password"))
         if missing:
             raise UserError(
@@ -347,15 +371,41 @@ class ResCompany(models.Model):
                 )
             )
 
-    def _carpass_client(self):
-        """Client for this establishment; credentials are read with sudo, never returned."""
+    def _carpass_secret(self, field_name):
+        """One restricted setting of this company, read from the database.
+
+        Read with SQL rather than through a sudo record: a sudo read would leave the
+        value in the cache the caller's environment shares, where a later read,
+        export or message could show it. Only the client factory and its checks
+        call this.
+        """
         self.ensure_one()
+        self.flush_recordset([field_name])
+        self.env.cr.execute(
+            SQL(
+                "SELECT %s FROM res_company WHERE id = %s",
+                SQL.identifier(field_name),
+                self.id,
+            )
+        )
+        row = self.env.cr.fetchone()
+        return row[0] if row else None
+
+    def _carpass_client(self):
+        """Client for this establishment; credentials are read from the database
+        (``_carpass_secret``), never returned nor cached.
+
+        The caller must work for the company (``carpass_check_caller``): the
+        secrets are read only for a company the caller may use.
+        """
+        self.ensure_one()
+        carpass_check_caller(self)
         self._carpass_check_configured()
         base_url = self._carpass_base_url()
         return CarpassClient(
             base_url,
             self.carpass_establishment_number,
-            self.sudo().carpass_password,
+            self._carpass_secret("carpass_password"),
             session=pooled_session(base_url, self.carpass_establishment_number),
             # The real Car-Pass's weekly window is known by the clock; a
             # simulator has its own maintenance switch.
@@ -364,8 +414,15 @@ class ResCompany(models.Model):
         )
 
     def _carpass_enterprise(self):
+        """The enterprise number of this establishment: its root company's.
+
+        A user of a branch may not read its root company: the one field an
+        establishment inherits is read with sudo, on the root alone, without
+        prefetching the root's other fields (its secrets) into the shared cache.
+        """
         self.ensure_one()
-        return self.root_id.carpass_enterprise_number
+        unprefetched = self.sudo().with_context(prefetch_fields=False)
+        return unprefetched.root_id.carpass_enterprise_number
 
     def action_carpass_test_connection(self):
         """Check the saved settings against Car-Pass, then bring the activities in.
@@ -375,6 +432,7 @@ class ResCompany(models.Model):
         proposed as the default. Every failure names the URL tried and what to do.
         """
         self.ensure_one()
+        carpass_check_caller(self)
         url = self._carpass_base_url()
         try:
             self._carpass_client().check_connection()

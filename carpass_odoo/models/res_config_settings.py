@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
 
+from .carpass_access import carpass_check_caller
+
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
@@ -64,6 +66,7 @@ class ResConfigSettings(models.TransientModel):
 
         It probes the company's saved settings: save changes first.
         """
+        carpass_check_caller(self.company_id)
         self.env["carpass.probe.wizard"]._check_manager()
         self.ensure_one()
         return {
@@ -76,6 +79,7 @@ class ResConfigSettings(models.TransientModel):
         }
 
     def action_carpass_test_connection(self):
+        carpass_check_caller(self, "write")
         self.ensure_one()
         self.execute()
         return self.company_id.action_carpass_test_connection()

@@ -8,6 +8,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools.misc import file_open
 
 from ..carpass.payloads import ActivityFileError, parse_activity_file
+from ..models.carpass_access import carpass_check_caller
 
 SAMPLE_FILE = "carpass_odoo/data/carpass_activities_sample.json"
 # A real list is a few kilobytes; this leaves room for any plausible one.
@@ -61,6 +62,7 @@ class CarpassActivityImportWizard(models.TransientModel):
         return content, self.filename or ""
 
     def action_import(self):
+        carpass_check_caller(self, "write")
         self.ensure_one()
         self._check_manager()
         content, filename = self._content()

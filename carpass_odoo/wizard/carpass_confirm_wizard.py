@@ -3,6 +3,8 @@
 from odoo import _, fields, models
 from odoo.exceptions import UserError
 
+from ..models.carpass_access import carpass_check_caller
+
 
 class CarpassConfirmWizard(models.TransientModel):
     _name = "carpass.confirm.wizard"
@@ -15,6 +17,7 @@ class CarpassConfirmWizard(models.TransientModel):
     )
 
     def action_confirm(self):
+        carpass_check_caller(self, "write")
         self.ensure_one()
         if not (self.reason or "").strip():
             raise UserError(

@@ -10,6 +10,7 @@ from ..carpass.clock import belgian_today
 from ..carpass.exceptions import (
     CarpassError,
 )
+from ..models.carpass_access import carpass_check_caller
 from ..models.carpass_messages import (
     finding_message,
     format_day,
@@ -125,6 +126,7 @@ class CarpassHistoryWizard(models.TransientModel):
 
     def action_request(self):
         """Ask Car-Pass for the history, keep it on the vehicle, open its public page."""
+        carpass_check_caller(self, "write")
         self.ensure_one()
         refusals = [
             self._finding_text(finding)

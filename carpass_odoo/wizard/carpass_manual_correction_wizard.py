@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 
 from ..carpass.clock import belgian_today
 from ..carpass.payloads import ManualCorrection
+from ..models.carpass_access import carpass_check_caller
 
 
 class CarpassManualCorrectionWizard(models.TransientModel):
@@ -22,6 +23,7 @@ class CarpassManualCorrectionWizard(models.TransientModel):
     )
 
     def action_request(self):
+        carpass_check_caller(self, "write")
         self.ensure_one()
         if self.odometer <= 0:
             raise UserError(_("The odometer reading must be a positive whole number."))
@@ -31,6 +33,10 @@ class CarpassManualCorrectionWizard(models.TransientModel):
         if not (self.reason or "").strip():
             raise UserError(_("Give the reason for the manual correction."))
         registration = self.registration_id
+        if not registration.can_manual_correct:
+            raise UserError(
+                _("Only a registration known to Car-Pass can be corrected manually.")
+            )
         outcome = registration._carpass_request_manual_correction(
             ManualCorrection(
                 reason=self.reason.strip(),

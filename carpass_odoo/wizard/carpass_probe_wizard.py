@@ -7,6 +7,7 @@ from ..carpass.checks import normalize_vin
 from ..carpass.clock import belgian_today
 from ..carpass.payloads import Observation
 from ..carpass.probe import format_report, run_probe
+from ..models.carpass_access import carpass_check_caller
 from .dialog import wizard_dialog
 
 
@@ -49,6 +50,7 @@ class CarpassProbeWizard(models.TransientModel):
 
     def action_run(self):
         """Run the probe and show its report in the dialog."""
+        carpass_check_caller(self, "write")
         self.ensure_one()
         self._check_manager()
         company = self.company_id

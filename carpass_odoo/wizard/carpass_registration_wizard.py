@@ -7,6 +7,8 @@ from odoo.exceptions import UserError
 
 from ..carpass import checks, units
 from ..carpass.clock import belgian_today
+from ..models.carpass_access import carpass_check_caller
+from ..models.carpass_inputs import carpass_clean_vals
 from ..models.carpass_messages import finding_message
 from ..models.carpass_registration import SKIP_REASONS
 from .dialog import wizard_dialog
@@ -65,12 +67,14 @@ class CarpassRegistrationWizard(models.TransientModel):
 
     @api.model_create_multi
     def create(self, vals_list):
+        vals_list = [carpass_clean_vals(self, vals) for vals in vals_list]
         for vals in vals_list:
             # Typed text the database cannot store must fail as a readable error.
             self.env["carpass.registration"]._carpass_check_storable(vals)
         return super().create(vals_list)
 
     def write(self, vals):
+        vals = carpass_clean_vals(self, vals)
         self.env["carpass.registration"]._carpass_check_storable(vals)
         return super().write(vals)
 
@@ -150,12 +154,14 @@ class CarpassRegistrationWizard(models.TransientModel):
     # ------------------------------------------------------------
 
     def action_use_suggestion(self):
+        carpass_check_caller(self, "write")
         self.ensure_one()
         if self.suggestion:
             self.odometer = self.suggestion
         return self._reopen()
 
     def action_send(self):
+        carpass_check_caller(self, "write")
         self.ensure_one()
         if self.has_blocking:
             findings = self._findings()
@@ -182,11 +188,13 @@ class CarpassRegistrationWizard(models.TransientModel):
 
     def action_postpone(self):
         """Don't send now: the registration waits, with what was typed, in the overview."""
+        carpass_check_caller(self, "write")
         self.ensure_one()
         self._save_to_registration(check=False)
         return {"type": "ir.actions.act_window_close"}
 
     def action_skip(self):
+        carpass_check_caller(self, "write")
         self.ensure_one()
         if not self.skip_reason:
             raise UserError(_("Choose why this repair is not reported to Car-Pass."))

@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
+from ..models.carpass_access import carpass_check_caller
 from ..models.carpass_activity_mapping import MAPPING_SOURCES
 
 # Lines that rely on no mapping of their own: the user should pick an activity.
@@ -82,10 +83,12 @@ class CarpassRegistrationWizard(models.TransientModel):
     # ------------------------------------------------------------
 
     def action_send(self):
+        carpass_check_caller(self, "write")
         self._carpass_save_description()
         return super().action_send()
 
     def action_postpone(self):
+        carpass_check_caller(self, "write")
         self._carpass_save_description()
         return super().action_postpone()
 
