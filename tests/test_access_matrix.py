@@ -207,7 +207,15 @@ class TestAccessMatrix(CarpassCase):
             "res.config.settings": self.env(user=settings_admin)[
                 "res.config.settings"
             ].create({}),
+            "carpass.correction.form.wizard": user_env[
+                "carpass.correction.form.wizard"
+            ].create({"registration_id": registration.id}),
         }
+        # The compliance figures are a view over the registrations: A's month row.
+        self.env.flush_all()
+        records["carpass.compliance.report"] = self.env[
+            "carpass.compliance.report"
+        ].search([("company_id", "=", self.company_a.id)], limit=1)
         return {name: record.sudo(False) for name, record in records.items()}
 
     # ------------------------------------------------------------

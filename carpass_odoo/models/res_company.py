@@ -584,6 +584,7 @@ class ResCompany(models.Model):
         language), ``state`` (label), ``overdue`` (older than the legal delay and
         not received), ``problem`` (the reason, or the description's failure).
         """
+        carpass_check_caller(self)
         self.ensure_one()
         Registration = self.env["carpass.registration"].sudo()
         domain = [("company_id", "=", self.id), ("needs_attention", "=", True)]
@@ -613,4 +614,5 @@ class ResCompany(models.Model):
 
     def carpass_digest_day(self):
         """Today's Belgian date in the reader's language, for the subject."""
+        carpass_check_caller(self)
         return format_day(self.env, belgian_today())
