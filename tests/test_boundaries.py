@@ -66,7 +66,9 @@ class TestCompanyBoundaries(CarpassCase):
             )
         )
         self.assertEqual(registration.company_id, self.company_b)
-        with self.assertRaises(AccessError):
+        # Refused twice over: a registration's company is fixed at creation
+        # (UserError), and B may not put records in A (AccessError, a UserError).
+        with self.assertRaises(UserError):
             registration.write({"company_id": self.company_a.id})
         self.assertEqual(registration.sudo().company_id, self.company_b)
 

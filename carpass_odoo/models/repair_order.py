@@ -105,11 +105,14 @@ class RepairOrder(RepairOrderCompanyRules, models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # Typed first (the input guard), then the bounds of a reading.
+        vals_list = [self._carpass_clean_values(vals) for vals in vals_list]
         for vals in vals_list:
             self._carpass_check_reading_bounds(vals)
         return super().create(vals_list)
 
     def write(self, vals):
+        vals = self._carpass_clean_values(vals)
         self._carpass_check_reading_bounds(vals)
         mirroring = self.env.context.get(_MIRROR_CONTEXT_KEY) is _MIRROR_TOKEN
         if not mirroring and set(READING_FIELDS) & set(vals):
