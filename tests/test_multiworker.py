@@ -350,6 +350,12 @@ def garage_setup(server, simulator):
             "carpass_password": GARAGE_A["password"],
         },
     )
+    # As a garage sets up: Test connection brings Car-Pass's activities and proposes
+    # the default one, so each report's work description can be sent.
+    server.call("res.company", "action_carpass_test_connection", [company_id])
+    assert server.call(
+        "res.company", "read", [company_id], ["carpass_default_activity_id"]
+    )[0]["carpass_default_activity_id"]
     brand = server.call("fleet.vehicle.model.brand", "create", {"name": "Multi"})
     model = server.call(
         "fleet.vehicle.model", "create", {"name": "Worker", "brand_id": brand}
