@@ -75,6 +75,11 @@ class CarpassActivity(models.Model):
             raise UserError(_("Only Car-Pass managers may synchronise the activities."))
         companies = self.env.company | self.env.companies
         counts = self._carpass_sync_with(companies, raise_on_failure=True)
+        return self._carpass_sync_notification(counts)
+
+    @api.model
+    def _carpass_sync_notification(self, counts):
+        """The notification after a sync or an import; ``counts`` as ``_carpass_sync``."""
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",

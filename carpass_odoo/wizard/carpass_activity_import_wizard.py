@@ -72,17 +72,6 @@ class CarpassActivityImportWizard(models.TransientModel):
             raise UserError(
                 _("The activities file cannot be imported: %(reason)s", reason=error)
             ) from None
-        counts = self.env["carpass.activity"].sudo()._carpass_sync(activities)
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": _("Car-Pass activities"),
-                "message": _(
-                    "%(created)s new, %(updated)s updated, %(archived)s archived.",
-                    **counts,
-                ),
-                "type": "success",
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
+        Activity = self.env["carpass.activity"]
+        counts = Activity.sudo()._carpass_sync(activities)
+        return Activity._carpass_sync_notification(counts)
