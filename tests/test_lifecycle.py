@@ -156,7 +156,15 @@ def test_sending_goes_stale_after_ten_minutes():
 
 
 def _matches(domain, row):
-    """Evaluate a prefix-notation domain of '|', '&' and '=' / '<=' leaves on a dict."""
+    """Evaluate a prefix-notation domain on a dict: '|', '&', implicit '&' between
+    top-level terms, and the leaf operators the lifecycle's domains use."""
+    compare = {
+        "=": lambda actual, value: actual == value,
+        "!=": lambda actual, value: actual != value,
+        "in": lambda actual, value: actual in value,
+        "<=": lambda actual, value: actual is not None and actual <= value,
+        ">=": lambda actual, value: actual is not None and actual >= value,
+    }
     stack = []
     for term in reversed(domain):
         if term in ("|", "&"):
@@ -164,14 +172,8 @@ def _matches(domain, row):
             stack.append(left or right if term == "|" else left and right)
             continue
         field, operator, value = term
-        actual = row.get(field)
-        if operator == "=":
-            stack.append(actual == value)
-        else:
-            assert operator == "<="
-            stack.append(actual is not None and actual <= value)
-    (result,) = stack
-    return result
+        stack.append(compare[operator](row.get(field), value))
+    return all(stack)
 
 
 @pytest.mark.parametrize(
@@ -195,6 +197,67 @@ def _matches(domain, row):
 )
 def test_due_for_a_retry(row, due):
     assert _matches(lifecycle.retry_due_domain(NOW), row) is due
+
+
+REPORTED = {"request_guid": "guid-1", "state": "accepted", "sent_date": NOW}
+
+
+@pytest.mark.parametrize(
+    ("row", "due"),
+    [
+        ({**REPORTED, "description_state": "not_sent"}, True),
+        (
+            {
+                **REPORTED,
+                "description_state": "not_sent",
+                "sent_date": NOW - timedelta(days=lifecycle.DESCRIPTION_CATCH_UP_DAYS),
+            },
+            True,
+        ),
+        (
+            {
+                **REPORTED,
+                "description_state": "not_sent",
+                "sent_date": NOW
+                - timedelta(days=lifecycle.DESCRIPTION_CATCH_UP_DAYS, seconds=1),
+            },
+            False,
+        ),
+        ({**REPORTED, "description_state": "sent"}, False),
+        (
+            {
+                **REPORTED,
+                "description_state": "error",
+                "description_retryable": True,
+                "description_next_retry_at": NOW,
+            },
+            True,
+        ),
+        (
+            {
+                **REPORTED,
+                "description_state": "error",
+                "description_retryable": True,
+                "description_next_retry_at": NOW + timedelta(seconds=1),
+            },
+            False,
+        ),
+        (
+            {
+                **REPORTED,
+                "description_state": "error",
+                "description_retryable": False,
+                "description_next_retry_at": NOW,
+            },
+            False,
+        ),
+        ({**REPORTED, "request_guid": False, "description_state": "not_sent"}, False),
+        ({**REPORTED, "state": "rejected", "description_state": "not_sent"}, False),
+        ({**REPORTED, "state": "anomaly", "description_state": "not_sent"}, True),
+    ],
+)
+def test_description_due(row, due):
+    assert _matches(lifecycle.description_due_domain(NOW), row) is due
 
 
 # Allowed actions --------------------------------------------------------------------

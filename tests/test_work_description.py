@@ -453,6 +453,43 @@ class TestWorkDescription(CarpassCase):
         )
         self.assertEqual(registration.state, "accepted", "the reading is untouched")
 
+    def test_description_cron_works_in_batches_and_triggers_itself(self):
+        self.Mapping._carpass_save_product_mapping(
+            self.tyre, self.tyres, self.company_a
+        )
+        registrations = self.env["carpass.registration"]
+        for _index in range(3):
+            wizard = self.end_repair(self.make_repair_with_parts(self.tyre))
+            wizard.action_send()
+            registrations |= wizard.registration_id
+        # Remarks added afterwards: three descriptions due again.
+        registrations.description_free_text = "Valve caps replaced"
+        self.assertEqual(set(registrations.mapped("description_state")), {"not_sent"})
+        cron = self.env.ref("carpass_odoo.ir_cron_carpass_retry_descriptions")
+        Trigger = self.env["ir.cron.trigger"].sudo()
+        triggers_before = Trigger.search([("cron_id", "=", cron.id)])
+
+        outcomes = registrations._cron_carpass_retry_descriptions(batch_size=2)
+
+        self.assertEqual(len(outcomes), 2)
+        self.assertEqual(
+            sorted(registrations.mapped("description_state")),
+            ["not_sent", "sent", "sent"],
+        )
+        new_triggers = Trigger.search([("cron_id", "=", cron.id)]) - triggers_before
+        self.assertEqual(len(new_triggers), 1, "work remains: the cron runs again")
+        self.assertLessEqual(new_triggers.call_at, fields.Datetime.now())
+
+        outcomes = registrations._cron_carpass_retry_descriptions(batch_size=2)
+
+        self.assertEqual(len(outcomes), 1)
+        self.assertEqual(set(registrations.mapped("description_state")), {"sent"})
+        self.assertEqual(
+            Trigger.search([("cron_id", "=", cron.id)]) - triggers_before,
+            new_triggers,
+            "nothing left: no new trigger",
+        )
+
     def test_registration_without_repair_uses_the_default(self):
         self.company_a.carpass_default_activity_id = self.maintenance
         registration = self.make_registration(odometer=12345)

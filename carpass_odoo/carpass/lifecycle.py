@@ -73,6 +73,9 @@ RETRY_MAX_MINUTES = 240
 MAX_AUTOMATIC_ATTEMPTS = 12
 # A registration left in "sending" this long was interrupted: its outcome is unknown.
 STALE_SENDING_MINUTES = 10
+# Work descriptions never sent are caught up by the cron for readings sent this
+# many days ago at most.
+DESCRIPTION_CATCH_UP_DAYS = 30
 
 # The actions of ``allowed_actions``.
 EDIT = "edit"
@@ -242,6 +245,21 @@ def stale_sending_before(now):
     return now - timedelta(minutes=STALE_SENDING_MINUTES)
 
 
+def _failed_and_due(prefix, now):
+    """Domain: the last attempt failed for a transport reason and its delay passed.
+
+    ``prefix`` names the fields of the reading (``""``) or of the work description
+    (``"description_"``), which keep their retry state side by side.
+    """
+    return [
+        "&",
+        (f"{prefix}state", "=", "error"),
+        "&",
+        (f"{prefix}retryable", "=", True),
+        (f"{prefix}next_retry_at", "<=", now),
+    ]
+
+
 def retry_due_domain(now):
     """The one definition of "due for a retry", as an Odoo domain (plain lists).
 
@@ -250,14 +268,31 @@ def retry_due_domain(now):
     """
     return [
         "|",
-        "&",
-        ("state", "=", "error"),
-        "&",
-        ("retryable", "=", True),
-        ("next_retry_at", "<=", now),
+        *_failed_and_due("", now),
         "&",
         ("state", "=", "sending"),
         ("sending_since", "<=", stale_sending_before(now)),
+    ]
+
+
+def description_due_domain(now):
+    """When a work description is due for the description cron, as an Odoo domain.
+
+    The reading reached Car-Pass (a request GUID, a state that takes a
+    description), and the description either failed for a transport reason whose
+    delay has passed, or was never sent while the reading was sent within the last
+    ``DESCRIPTION_CATCH_UP_DAYS`` days (older readings predate descriptions and are
+    left alone rather than flooding Car-Pass at an upgrade). Checked again under
+    the row lock, like ``retry_due_domain``.
+    """
+    return [
+        ("request_guid", "!=", False),
+        ("state", "in", DESCRIBABLE_STATES),
+        "|",
+        *_failed_and_due("description_", now),
+        "&",
+        ("description_state", "=", "not_sent"),
+        ("sent_date", ">=", now - timedelta(days=DESCRIPTION_CATCH_UP_DAYS)),
     ]
 
 

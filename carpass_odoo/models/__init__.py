@@ -13,4 +13,3 @@ from . import carpass_activity_mapping
 from . import carpass_registration_description
 from . import ir_actions_report
 from . import carpass_compliance_report
-from . import carpass_input_guards

@@ -7,6 +7,7 @@ from odoo.exceptions import UserError
 
 from ..carpass.exceptions import CarpassError
 from .carpass_access import carpass_check_caller
+from .carpass_inputs import CarpassInputGuard
 from .carpass_messages import carpass_error_message
 
 _logger = logging.getLogger(__name__)
@@ -16,7 +17,7 @@ SOURCE_LANGUAGE = "en_US"
 CARPASS_LANGUAGES = ("nl", "fr", "en", "de")
 
 
-class CarpassActivity(models.Model):
+class CarpassActivity(CarpassInputGuard, models.Model):
     _name = "carpass.activity"
     _description = "Car-Pass Standard Activity"
     _order = "sequence, code"

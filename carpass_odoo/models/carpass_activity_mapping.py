@@ -3,6 +3,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from .carpass_inputs import CarpassInputGuard
+
 # Where a product's activity came from, most specific first.
 MAPPING_SOURCES = [
     ("product", "Product"),
@@ -12,7 +14,7 @@ MAPPING_SOURCES = [
 ]
 
 
-class CarpassActivityMapping(models.Model):
+class CarpassActivityMapping(CarpassInputGuard, models.Model):
     _name = "carpass.activity.mapping"
     _description = "Car-Pass Activity Mapping"
     _order = "company_id, applies_to desc, id"

@@ -11,7 +11,6 @@ duty is met even if the garage never solves it.
 """
 
 import time
-from datetime import timedelta
 
 from markupsafe import Markup
 
@@ -19,21 +18,21 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..carpass.exceptions import CarpassError, CarpassTransientError
-from ..carpass.lifecycle import DESCRIBABLE_STATES, retry_plan
+from ..carpass.lifecycle import (
+    DESCRIBABLE_STATES,
+    description_due_domain,
+    retry_plan,
+)
 from ..carpass.payloads import WorkDescription
 from .carpass_access import carpass_check_caller
 from .carpass_messages import carpass_error_message
-from .carpass_registration import in_test_mode
+from .carpass_registration import CRON_BATCH_SIZE, in_test_mode
 
 DESCRIPTION_STATES = [
     ("not_sent", "Not Sent"),
     ("sent", "Sent"),
     ("error", "Error"),
 ]
-# Descriptions never sent are caught up by the cron for readings reported this
-# recently; older ones (reported before descriptions were sent) are left alone
-# rather than flooding Car-Pass at the upgrade.
-DESCRIPTION_CATCH_UP_DAYS = 30
 DESCRIPTION_CONTENT_FIELDS = (
     "description_activity_ids",
     "description_lines",
@@ -349,32 +348,33 @@ class CarpassRegistration(models.Model):
     # ------------------------------------------------------------
 
     @api.model
-    def _cron_carpass_retry_descriptions(self, limit=200):
-        """Resend descriptions after transport failures; send the ones still due."""
-        now = fields.Datetime.now()
+    def _cron_carpass_retry_descriptions(self, batch_size=CRON_BATCH_SIZE):
+        """Resend descriptions after transport failures; send the ones still due.
+
+        Due is ``lifecycle.description_due_domain``, checked again under each row's
+        lock; one batch per run, committed per registration, as the retry cron of
+        the readings does. While due descriptions remain, the run reports them to
+        ``ir.cron`` and triggers its cron again at once. Returns (record, success,
+        text) per description sent.
+        """
+        due = description_due_domain(fields.Datetime.now())
         registrations = self.search(
-            [
-                ("request_guid", "!=", False),
-                ("state", "in", DESCRIBABLE_STATES),
-                "|",
-                "&",
-                ("description_state", "=", "error"),
-                "&",
-                ("description_retryable", "=", True),
-                ("description_next_retry_at", "<=", now),
-                "&",
-                ("description_state", "=", "not_sent"),
-                ("sent_date", ">=", now - timedelta(days=DESCRIPTION_CATCH_UP_DAYS)),
-            ],
-            limit=limit,
-            order="description_next_retry_at asc, id asc",
+            due, limit=batch_size, order="description_next_retry_at asc, id asc"
         )
         outcomes = []
         for registration in registrations._carpass_one_by_one():
             # One row at a time: each commit below releases every lock taken so far.
-            if not registration._carpass_try_lock():
+            if not registration._carpass_try_lock(due):
                 continue
             outcomes.append(registration._carpass_send_description())
             if not in_test_mode():
                 self.env.cr.commit()  # pylint: disable=invalid-commit
+        remaining = self.search_count(description_due_domain(fields.Datetime.now()))
+        self.env["ir.cron"]._notify_progress(done=len(outcomes), remaining=remaining)
+        if remaining:
+            cron = self.env.ref(
+                "carpass_odoo.ir_cron_carpass_retry_descriptions", False
+            )
+            if cron:
+                cron._trigger()
         return outcomes

@@ -3,10 +3,11 @@
 from odoo import api, fields, models
 
 from ..carpass import explanations
+from .carpass_inputs import CarpassInputGuard
 from .carpass_messages import issue_explanation
 
 
-class CarpassRegistrationIssue(models.Model):
+class CarpassRegistrationIssue(CarpassInputGuard, models.Model):
     _name = "carpass.registration.issue"
     _description = "Car-Pass Registration Issue"
     _order = "resolved, id"

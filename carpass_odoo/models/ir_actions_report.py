@@ -97,39 +97,23 @@ class IrActionsReport(models.Model):
 
     @api.model
     def _run_wkhtmltopdf(
-        self,
-        bodies,
-        report_ref=False,
-        header=None,
-        footer=None,
-        landscape=False,
-        specific_paperformat_args=None,
-        set_viewport_size=False,
+        self, bodies, report_ref=False, header=None, footer=None, **options
     ):
         """Convert one body per call and merge when wkhtmltopdf takes one document.
 
         Header and footer are left out with that build: it ignores them anyway, with a
-        warning in the log at every print.
+        warning in the log at every print. ``options`` are Odoo's other keyword
+        arguments (landscape, paper format, viewport), passed on as they are.
 
         :return: the PDF, as bytes
         """
         if not wkhtmltopdf_takes_one_document():
             return super()._run_wkhtmltopdf(
-                bodies,
-                report_ref=report_ref,
-                header=header,
-                footer=footer,
-                landscape=landscape,
-                specific_paperformat_args=specific_paperformat_args,
-                set_viewport_size=set_viewport_size,
+                bodies, report_ref=report_ref, header=header, footer=footer, **options
             )
         pdfs = [
             super(IrActionsReport, self)._run_wkhtmltopdf(
-                [body],
-                report_ref=report_ref,
-                landscape=landscape,
-                specific_paperformat_args=specific_paperformat_args,
-                set_viewport_size=set_viewport_size,
+                [body], report_ref=report_ref, **options
             )
             for body in bodies
         ]

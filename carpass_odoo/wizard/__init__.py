@@ -6,4 +6,3 @@ from . import carpass_correction_form_wizard
 from . import carpass_history_wizard
 from . import carpass_probe_wizard
 from . import carpass_activity_import_wizard
-from . import carpass_input_guards

@@ -9,13 +9,14 @@ from odoo.tools.misc import file_open
 
 from ..carpass.payloads import ActivityFileError, parse_activity_file
 from ..models.carpass_access import carpass_check_caller
+from ..models.carpass_inputs import CarpassInputGuard
 
 SAMPLE_FILE = "carpass_odoo/data/carpass_activities_sample.json"
 # A real list is a few kilobytes; this leaves room for any plausible one.
 MAX_FILE_BYTES = 2_000_000
 
 
-class CarpassActivityImportWizard(models.TransientModel):
+class CarpassActivityImportWizard(CarpassInputGuard, models.TransientModel):
     """Import Car-Pass's categories and activities from a file (docs/carpass-api.md §9).
 
     Activities are matched by code: a re-import updates labels and categories,

@@ -4,9 +4,10 @@ from odoo import _, fields, models
 from odoo.exceptions import UserError
 
 from ..models.carpass_access import carpass_check_caller
+from ..models.carpass_inputs import CarpassInputGuard
 
 
-class CarpassConfirmWizard(models.TransientModel):
+class CarpassConfirmWizard(CarpassInputGuard, models.TransientModel):
     _name = "carpass.confirm.wizard"
     _description = "Confirm Car-Pass Registrations as Correct"
 

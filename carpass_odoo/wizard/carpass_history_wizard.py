@@ -11,6 +11,7 @@ from ..carpass.exceptions import (
     CarpassError,
 )
 from ..models.carpass_access import carpass_check_caller
+from ..models.carpass_inputs import CarpassInputGuard
 from ..models.carpass_messages import (
     finding_message,
     format_day,
@@ -24,7 +25,7 @@ from ..models.res_company import CARPASS_LANGUAGES
 HISTORY_BLOCKING_CODES = frozenset({checks.VIN_LENGTH, checks.READING_LOWER})
 
 
-class CarpassHistoryWizard(models.TransientModel):
+class CarpassHistoryWizard(CarpassInputGuard, models.TransientModel):
     _name = "carpass.history.wizard"
     _description = "Request a Car-Pass Vehicle History"
 

@@ -6,9 +6,10 @@ from odoo.exceptions import UserError
 from ..carpass.clock import belgian_today
 from ..carpass.payloads import ManualCorrection
 from ..models.carpass_access import carpass_check_caller
+from ..models.carpass_inputs import CarpassInputGuard
 
 
-class CarpassManualCorrectionWizard(models.TransientModel):
+class CarpassManualCorrectionWizard(CarpassInputGuard, models.TransientModel):
     _name = "carpass.manual.correction.wizard"
     _description = "Ask Car-Pass for a Manual Correction"
 

@@ -8,10 +8,11 @@ from ..carpass.clock import belgian_today
 from ..carpass.payloads import Observation
 from ..carpass.probe import format_report, run_probe
 from ..models.carpass_access import carpass_check_caller
+from ..models.carpass_inputs import CarpassInputGuard
 from .dialog import wizard_dialog
 
 
-class CarpassProbeWizard(models.TransientModel):
+class CarpassProbeWizard(CarpassInputGuard, models.TransientModel):
     """The contract probe (carpass/probe.py) from the settings, for managers.
 
     Only harmless calls: authentication, activities, the status of a request

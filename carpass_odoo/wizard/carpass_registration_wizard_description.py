@@ -4,6 +4,7 @@ from odoo import api, fields, models
 
 from ..models.carpass_access import carpass_check_caller
 from ..models.carpass_activity_mapping import MAPPING_SOURCES
+from ..models.carpass_inputs import CarpassInputGuard
 
 # Lines that rely on no mapping of their own: the user should pick an activity.
 UNMAPPED_SOURCES = ("default", "none")
@@ -119,7 +120,7 @@ class CarpassRegistrationWizard(models.TransientModel):
         registration.write(values)
 
 
-class CarpassRegistrationWizardActivity(models.TransientModel):
+class CarpassRegistrationWizardActivity(CarpassInputGuard, models.TransientModel):
     _name = "carpass.registration.wizard.activity"
     _description = "Car-Pass Activity of a Repair Line"
 
