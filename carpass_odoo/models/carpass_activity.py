@@ -56,14 +56,11 @@ class CarpassActivity(CarpassInputGuard, models.Model):
         ("code_unique", "unique(code)", "A Car-Pass activity code must be unique."),
     ]
 
+    @api.depends("mapping_ids")
     def _compute_mapping_count(self):
-        counts = dict(
-            self.env["carpass.activity.mapping"]._read_group(
-                [("activity_id", "in", self.ids)], ["activity_id"], ["__count"]
-            )
-        )
+        # A few mappings per activity: their ids are read in one query per batch.
         for activity in self:
-            activity.mapping_count = counts.get(activity, 0)
+            activity.mapping_count = len(activity.mapping_ids)
 
     # ------------------------------------------------------------
     # Buttons

@@ -1710,26 +1710,41 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
         """The scheduled retry: resend what failed for transport reasons, finish
         interrupted sends. Returns (record, success, text) per registration sent.
 
-        One batch per run, oldest due first. Each registration is locked (SKIP
-        LOCKED, ``lifecycle.retry_due_domain`` checked again under the lock), sent by
-        ``_carpass_send_one`` and committed, so several servers and users pressing
-        Send share the queue without sending anything twice. While due
-        registrations remain, the run reports them to ``ir.cron`` and triggers the
-        cron again at once.
+        One batch per run, oldest due first (``_carpass_drain`` with
+        ``lifecycle.retry_due_domain``). Several servers and users pressing Send
+        share the queue without sending anything twice.
         """
-        due = lifecycle.retry_due_domain(fields.Datetime.now())
-        registrations = self.search(
-            due, limit=batch_size, order="next_retry_at asc, id asc"
+        return self._carpass_drain(
+            lifecycle.retry_due_domain,
+            "next_retry_at asc, id asc",
+            lambda registration: registration._carpass_send_one(),
+            "carpass_odoo.ir_cron_carpass_retry",
+            batch_size,
         )
+
+    @api.model
+    def _carpass_drain(self, due_domain, order, send, cron_xmlid, batch_size):
+        """One cron batch: what ``due_domain(now)`` finds, ``send`` one by one.
+
+        Each registration is locked (SKIP LOCKED, the due domain checked again under
+        the lock), handed to ``send`` (returns (record, success, text)) and
+        committed. While due registrations remain, the run reports them to
+        ``ir.cron._notify_progress`` and triggers the cron ``cron_xmlid`` again at
+        once. Returns the outcomes of the batch.
+        """
+        due = due_domain(fields.Datetime.now())
+        registrations = self.search(due, limit=batch_size, order=order)
         outcomes = []
         for registration in registrations._carpass_one_by_one():
             if not registration._carpass_try_lock(due):
                 continue
-            outcomes.append(registration._carpass_send_one())
+            outcomes.append(send(registration))
             if not in_test_mode():
                 self.env.cr.commit()  # pylint: disable=invalid-commit
-        remaining = self.search_count(lifecycle.retry_due_domain(fields.Datetime.now()))
+        remaining = self.search_count(due_domain(fields.Datetime.now()))
         self.env["ir.cron"]._notify_progress(done=len(outcomes), remaining=remaining)
         if remaining:
-            self._carpass_arm_retry_cron(fields.Datetime.now())
+            cron = self.env.ref(cron_xmlid, False)
+            if cron:
+                cron._trigger()
         return outcomes

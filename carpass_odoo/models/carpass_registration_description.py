@@ -26,7 +26,7 @@ from ..carpass.lifecycle import (
 from ..carpass.payloads import WorkDescription
 from .carpass_access import carpass_check_caller
 from .carpass_messages import carpass_error_message
-from .carpass_registration import CRON_BATCH_SIZE, in_test_mode
+from .carpass_registration import CRON_BATCH_SIZE
 
 DESCRIPTION_STATES = [
     ("not_sent", "Not Sent"),
@@ -351,30 +351,14 @@ class CarpassRegistration(models.Model):
     def _cron_carpass_retry_descriptions(self, batch_size=CRON_BATCH_SIZE):
         """Resend descriptions after transport failures; send the ones still due.
 
-        Due is ``lifecycle.description_due_domain``, checked again under each row's
-        lock; one batch per run, committed per registration, as the retry cron of
-        the readings does. While due descriptions remain, the run reports them to
-        ``ir.cron`` and triggers its cron again at once. Returns (record, success,
-        text) per description sent.
+        The retry cron's steps (``_carpass_drain``) with
+        ``lifecycle.description_due_domain``. Returns (record, success, text) per
+        description sent.
         """
-        due = description_due_domain(fields.Datetime.now())
-        registrations = self.search(
-            due, limit=batch_size, order="description_next_retry_at asc, id asc"
+        return self._carpass_drain(
+            description_due_domain,
+            "description_next_retry_at asc, id asc",
+            lambda registration: registration._carpass_send_description(),
+            "carpass_odoo.ir_cron_carpass_retry_descriptions",
+            batch_size,
         )
-        outcomes = []
-        for registration in registrations._carpass_one_by_one():
-            # One row at a time: each commit below releases every lock taken so far.
-            if not registration._carpass_try_lock(due):
-                continue
-            outcomes.append(registration._carpass_send_description())
-            if not in_test_mode():
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-        remaining = self.search_count(description_due_domain(fields.Datetime.now()))
-        self.env["ir.cron"]._notify_progress(done=len(outcomes), remaining=remaining)
-        if remaining:
-            cron = self.env.ref(
-                "carpass_odoo.ir_cron_carpass_retry_descriptions", False
-            )
-            if cron:
-                cron._trigger()
-        return outcomes

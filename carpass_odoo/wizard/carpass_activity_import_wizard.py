@@ -39,13 +39,10 @@ class CarpassActivityImportWizard(CarpassInputGuard, models.TransientModel):
 
     @api.model
     def _check_manager(self):
+        # Creating the wizard is refused by its access rights (managers only); the
+        # buttons that open or run it check first, for a message that says why.
         if not self.env.user.has_group("carpass_odoo.group_carpass_manager"):
             raise AccessError(_("Only Car-Pass managers may import the activities."))
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self._check_manager()
-        return super().create(vals_list)
 
     def _content(self):
         self.ensure_one()

@@ -41,13 +41,10 @@ class CarpassProbeWizard(CarpassInputGuard, models.TransientModel):
 
     @api.model
     def _check_manager(self):
+        # Creating the wizard is refused by its access rights (managers only); the
+        # buttons that open or run it check first, for a message that says why.
         if not self.env.user.has_group("carpass_odoo.group_carpass_manager"):
             raise AccessError(_("Only Car-Pass managers can run the contract probe."))
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self._check_manager()
-        return super().create(vals_list)
 
     def action_run(self):
         """Run the probe and show its report in the dialog."""
