@@ -272,6 +272,9 @@ def main(argv=None):
         f"   creates at the simulator: {keys['posts']} POSTs for {keys['keys']} "
         f"idempotency keys, {len(keys['repeated'])} keys posted more than once"
     )
+    # Both sides together: the bare side makes two calls per submission.
+    calls = ", ".join(f"{route}: {n}" for route, n in stats["requests"].items())
+    print(f"   calls at the simulator, both sides: {calls}")
     if JUDGED_LATENCY_MS not in ratios:
         print(f"   no run at {JUDGED_LATENCY_MS} ms: nothing judged")
         return False
