@@ -469,25 +469,66 @@ def test_reading_on_the_trend_is_not_flagged():
     assert check(PREVIOUS + 100 * 200 + 7, history) == []
 
 
+# steady_history has 7 intervals between its 8 readings: the band's factors are
+# raised to this power.
+STEADY_WIDENING = 1 + trend.TREND_HISTORY_WIDENING / 7
+
+
 def test_trend_band_upper_boundary():
     history = steady_history(PREVIOUS, 100, 200)
     expected = 100 * 200
-    highest = (expected + trend.TREND_SLACK_KM) * trend.TREND_HIGH_FACTOR
-    highest -= trend.TREND_SLACK_KM
-    assert expectation_of(history).highest == PREVIOUS + highest == 149_500
-    assert TREND_CODES.isdisjoint(codes(check(PREVIOUS + int(highest), history)))
-    assert TREND_CODES & codes(check(PREVIOUS + int(highest) + 1, history))
+    factor = trend.TREND_HIGH_FACTOR**STEADY_WIDENING
+    highest = (expected + trend.TREND_SLACK_KM) * factor - trend.TREND_SLACK_KM
+    boundary = PREVIOUS + math.floor(highest)
+    assert expectation_of(history).highest == boundary == 145_270
+    assert TREND_CODES.isdisjoint(codes(check(boundary, history)))
+    assert TREND_CODES & codes(check(boundary + 1, history))
 
 
 def test_trend_band_lower_boundary():
     history = steady_history(PREVIOUS, 100, 200)
     expected = 100 * 200
-    lowest = (expected + trend.TREND_LOW_SLACK_KM) / trend.TREND_LOW_FACTOR
-    lowest -= trend.TREND_LOW_SLACK_KM
+    factor = trend.TREND_LOW_FACTOR**STEADY_WIDENING
+    lowest = (expected + trend.TREND_LOW_SLACK_KM) / factor - trend.TREND_LOW_SLACK_KM
     boundary = PREVIOUS + math.ceil(lowest)
-    assert expectation_of(history).lowest == boundary == 101_000
+    assert expectation_of(history).lowest == boundary == 100_731
     assert TREND_CODES.isdisjoint(codes(check(boundary, history)))
     assert TREND_CODES & codes(check(boundary - 1, history))
+
+
+@pytest.mark.parametrize("visits", [2, 3, 5, 7])
+def test_trend_band_narrows_as_the_history_grows(visits):
+    # The same steady driving, seen over fewer or more intervals (all within the
+    # two years looked back on).
+    fewer = expectation_of(steady_history(PREVIOUS, 100, 200, visits=visits))
+    more = expectation_of(steady_history(PREVIOUS, 100, 200, visits=visits + 1))
+    assert fewer.expected == more.expected == PREVIOUS + 20_000
+    assert fewer.lowest < more.lowest <= more.highest < fewer.highest
+    # With one interval the factors are raised to 1 + TREND_HISTORY_WIDENING.
+    if visits == 2:
+        widest = trend.TREND_HIGH_FACTOR ** (1 + trend.TREND_HISTORY_WIDENING)
+        assert fewer.highest == PREVIOUS + math.floor(23_000 * widest - 3_000)
+
+
+def test_usual_rate_counts_the_intervals_it_rests_on():
+    history = [
+        past(0, 5_010),
+        past(100, 10, odometer_work=True),  # not counted: the distance is unknown
+        past(200, 150_000),
+        past(200, 149_990),  # same day: adds no span
+        past(300, 145_000),
+    ]
+    assert trend._usual_rate(history) == (pytest.approx(10_000 / 200), 2)
+    assert trend._usual_rate([past(0, 10_000), past(10, 9_000)]) == (None, 0)
+
+
+def test_vehicle_driving_more_than_the_population_bound_is_judged_on_its_own_trend():
+    # A taxi in double shifts: 600 km a day (219,000 km a year) for years.
+    history = steady_history(PREVIOUS * 10, 600, 100)
+    population_highest = trend.POPULATION_MAX_KM_PER_YEAR / 365 * 100
+    typed = PREVIOUS * 10 + 600 * 100 + 5_000
+    assert typed - PREVIOUS * 10 > population_highest + trend.TREND_SLACK_KM
+    assert raised(check(typed, history)) == set()
 
 
 def test_reading_far_above_the_trend_warns():
@@ -499,7 +540,7 @@ def test_reading_far_above_the_trend_warns():
     assert finding.params == {
         "reading": 200_000,
         "expected": 115_000,
-        "highest": 149_500,
+        "highest": 145_270,
     }
     assert finding.suggestion is None
 
@@ -508,7 +549,7 @@ def test_reading_far_below_the_trend_warns():
     history = steady_history(PREVIOUS, 100, 200)
     findings = check(96_000, history)
     assert raised(findings) == {checks.READING_BELOW_TREND}
-    assert only(findings, checks.READING_BELOW_TREND).params["lowest"] == 101_000
+    assert only(findings, checks.READING_BELOW_TREND).params["lowest"] == 100_731
 
 
 def test_extra_digit_is_flagged_with_the_intended_reading():

@@ -330,6 +330,25 @@ def test_recall(results):
     assert not results.classes_behind_fixed_rules()
 
 
+def test_a_missed_recall_is_printed_with_its_reason(results):
+    large, within = results.large_errors, results.large_within_spread
+    unflagged = large.reports - large.flagged
+    unflagged_within = within.reports - within.flagged
+    # Most of the errors left unflagged are slips of less than 10,000 km.
+    assert 0 < unflagged_within <= unflagged
+    assert unflagged_within / unflagged >= 0.6
+    line = next(
+        line
+        for line in data_quality.report(results, "cmd").splitlines()
+        if "recall on errors" in line
+    )
+    assert line.startswith("- MISSED: ") is not results.recall_met()
+    assert (
+        f"{unflagged_within} of these {unflagged} move the reading by less than "
+        "10,000 km"
+    ) in line
+
+
 def test_suggestions_are_right_in_every_class(results):
     errors = results.errors
     assert errors.suggested >= 60

@@ -30,8 +30,13 @@ TREND_LOW_SLACK_KM = 1_000
 # (expected + slack) * TREND_HIGH_FACTOR. Driving habits change from one year to
 # the next (new job, new owner, illness), so the band is wide; a digit too many or
 # too few, miles or the trip counter are mostly far outside it.
-TREND_HIGH_FACTOR = 2.5
+TREND_HIGH_FACTOR = 2.25
 TREND_LOW_FACTOR = 3.0
+# The band is wider while the trend rests on few intervals between readings: both
+# factors are raised to the power 1 + TREND_HISTORY_WIDENING / intervals (1.25 with
+# one interval, 1.05 with five). Chosen on seed 1 of bench/data_quality.py
+# (docs/data-quality.md).
+TREND_HISTORY_WIDENING = 0.25
 # A correction is suggested only when exactly one variant of the typed reading with
 # one slip undone is plausible at all, and it lands within this factor (smoothed as
 # above) of the expected distance: a guess between two is not worth showing.
@@ -131,8 +136,13 @@ def usual_km_per_day(history):
     reading declares odometer work) is left out: the distance driven in it is
     unknown, but the vehicle is driven as much as before.
     """
+    return _usual_rate(history)[0]
+
+
+def _usual_rate(history):
+    """(usual_km_per_day, number of intervals it rests on), (None, 0) without one."""
     newest_date = history[0].reading_date
-    distance = days = 0
+    distance = days = intervals = 0
     for newer, older in pairwise(history):
         enough = days >= TREND_MIN_SPAN_DAYS
         if enough and (newest_date - older.reading_date).days > TREND_LOOKBACK_DAYS:
@@ -140,14 +150,15 @@ def usual_km_per_day(history):
         interval = (newer.reading_date - older.reading_date).days
         if interval < 0:
             # Not newest first: no trend can be drawn from it.
-            return None
+            return None, 0
         if newer.odometer_work:
             continue
         distance += newer.reading - older.reading
         days += interval
+        intervals += interval > 0
     if days < TREND_MIN_SPAN_DAYS or distance < 0:
-        return None
-    return distance / days
+        return None, 0
+    return distance / days, intervals
 
 
 def _smoothed_lowest(expected, factor):
@@ -168,11 +179,15 @@ def expect(history, reading_date):
     previous = history[0]
     days = (reading_date - previous.reading_date).days
     population_max = POPULATION_MAX_KM_PER_YEAR / 365 * days + TREND_SLACK_KM
-    km_per_day = usual_km_per_day(history)
+    km_per_day, intervals = _usual_rate(history)
     if km_per_day is not None:
         expected = km_per_day * days
-        lowest = _smoothed_lowest(expected, TREND_LOW_FACTOR)
-        highest = min(population_max, _smoothed_highest(expected, TREND_HIGH_FACTOR))
+        widening = 1 + TREND_HISTORY_WIDENING / intervals
+        lowest = _smoothed_lowest(expected, TREND_LOW_FACTOR**widening)
+        # A vehicle with a trend of its own is judged on it, also one that drives
+        # more than the population bound allows (a taxi in double shifts): capping
+        # its band there flags its correct readings.
+        highest = _smoothed_highest(expected, TREND_HIGH_FACTOR**widening)
     else:
         expected = TYPICAL_KM_PER_YEAR / 365 * days
         # Without a trend the history is short: its oldest reading is the first.
