@@ -10,6 +10,7 @@ correction) and the crons. The work description extends it in
 ``carpass_registration_description.py``.
 """
 
+import dataclasses
 import logging
 import time
 import unicodedata
@@ -24,6 +25,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.modules import module as odoo_module
 from odoo.tools import SQL
 from odoo.tools.mail import generate_tracking_message_id
+from odoo.tools.misc import get_lang
 from odoo.tools.sql import create_index
 
 from ..carpass import checks, lifecycle, units
@@ -34,6 +36,7 @@ from .carpass_access import carpass_check_caller
 from .carpass_company_rules import CarpassRegistrationCompanyRules
 from .carpass_inputs import carpass_clean_vals
 from .carpass_messages import (
+    FORMAT_LANG_KEY,
     carpass_error_message,
     finding_message,
     format_day,
@@ -102,6 +105,22 @@ WORKFLOW_FIELDS = (
 # model's own methods cannot pass for the pipeline, with or without sudo().
 _WORKFLOW_CONTEXT_KEY = "carpass_workflow_write"
 _WORKFLOW_TOKEN = object()
+# The context key of a batch's note author (``_carpass_batch_context``).
+_NOTE_AUTHOR_KEY = "carpass_note_author"
+
+
+@dataclasses.dataclass(frozen=True)
+class NoteAuthor:
+    """The author of a batch's outcome notes, looked up once for the batch.
+
+    An object no RPC call can send (a JSON context holds only plain values): a
+    caller cannot name another author through the context.
+    """
+
+    author_id: int
+    email_from: str
+
+
 # The mark before each line of a send or status notification, by tone.
 NOTIFICATION_MARKS = {
     "success": "✔",
@@ -1181,14 +1200,38 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
         """
         outcomes = []
         self.check_access("write")
+        batch_context = {}
         for registration in self._carpass_one_by_one():
+            registration = registration.with_context(**batch_context)
             if not locked and not registration._carpass_try_lock():
                 outcomes.append(registration._carpass_busy())
                 continue
             outcomes.append(process(registration))
+            batch_context = batch_context or registration._carpass_batch_context()
             if commit and not in_test_mode():
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         return outcomes
+
+    def _carpass_batch_context(self):
+        """The context the next registrations of a batch are sent with.
+
+        What every outcome note of the batch shares is otherwise looked up again
+        after each registration's commit: its author (the user and their partner)
+        and, without a language in the context (a cron), the language Odoo writes
+        its numbers and dates in (``get_lang``: the user's company's, through the
+        user, the company and its partner). Called once a send has written its
+        note, while those records are still in the cache, this keeps them for the
+        rest of the batch (``_carpass_log_notes``, ``carpass_messages.format_number``
+        and ``format_day``); the notes themselves stay as they were.
+        """
+        context = self.env.context
+        values = {}
+        if not isinstance(context.get(_NOTE_AUTHOR_KEY), NoteAuthor):
+            author_id, email_from = self._message_compute_author(raise_on_email=False)
+            values[_NOTE_AUTHOR_KEY] = NoteAuthor(author_id, email_from)
+        if not context.get("lang") and not context.get(FORMAT_LANG_KEY):
+            values[FORMAT_LANG_KEY] = get_lang(self.env).code
+        return values
 
     def _carpass_held_values(self, result):
         """The data Car-Pass holds according to its answer (ours when it omits them).
@@ -1668,7 +1711,11 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
         costs a fraction of ``message_post`` (see docs/benchmarks.md). ``reply_to``
         as ``_carpass_catchall_reply_to`` returns it, when the caller has it.
         """
-        author_id, email_from = self._message_compute_author(raise_on_email=False)
+        author = self.env.context.get(_NOTE_AUTHOR_KEY)
+        if isinstance(author, NoteAuthor):
+            author_id, email_from = author.author_id, author.email_from
+        else:
+            author_id, email_from = self._message_compute_author(raise_on_email=False)
         if reply_to is None:
             reply_to = self._carpass_catchall_reply_to()
         base_values = {
@@ -1826,11 +1873,14 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
         domain = [*pending, ("request_guid", "!=", False)]
         registrations = self.search(domain, limit=batch_size, order="write_date asc")
         done = 0
+        batch_context = {}
         for registration in registrations._carpass_one_by_one():
+            registration = registration.with_context(**batch_context)
             if not registration._carpass_try_lock(pending):
                 continue
             registration._carpass_refresh_one()
             done += 1
+            batch_context = batch_context or registration._carpass_batch_context()
             if not in_test_mode():
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         # What is left waits for the next interval: Car-Pass decides in its own time.
@@ -1853,10 +1903,13 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
             due, limit=batch_size, order="next_retry_at asc, id asc"
         )
         outcomes = []
+        batch_context = {}
         for registration in registrations._carpass_one_by_one():
+            registration = registration.with_context(**batch_context)
             if not registration._carpass_try_lock(due):
                 continue
             outcomes.append(registration._carpass_send_one())
+            batch_context = batch_context or registration._carpass_batch_context()
             if not in_test_mode():
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         remaining = self.search_count(lifecycle.retry_due_domain(fields.Datetime.now()))
