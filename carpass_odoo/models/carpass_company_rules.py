@@ -42,11 +42,15 @@ class CarpassRegistrationCompanyRules:
         user who created it must work for that company.
         """
         self.ensure_one()
-        # Only the fields named here: a prefetch would put the company's secrets
-        # in the cache the caller shares.
-        registration = self.sudo().with_context(prefetch_fields=False)
-        company = registration.company_id
-        if registration.repair_id and registration.repair_id.company_id != company:
+        # The registration and its vehicle are read whole (the send pipeline needs
+        # their other fields next: one query each); the company and the repair are
+        # only compared, never prefetched: a prefetch of the company would put its
+        # secrets in the cache the caller shares.
+        registration = self.sudo()
+        unprefetched = {"prefetch_fields": False}
+        company = registration.company_id.with_context(**unprefetched)
+        repair = registration.repair_id.with_context(**unprefetched)
+        if repair and repair.company_id != company:
             return self.env._(
                 "The registration %(name)s and its repair belong to different companies.",
                 name=registration.name,
@@ -58,7 +62,7 @@ class CarpassRegistrationCompanyRules:
                 "companies: a vehicle of another company is not reported here.",
                 name=registration.name,
             )
-        creator = registration.create_uid
+        creator = registration.create_uid.with_context(**unprefetched)
         if (
             creator
             and not creator._is_superuser()

@@ -51,6 +51,25 @@ def carpass_raise_invalid(env, label, error):
     raise ValidationError(carpass_input_message(env, label, error)) from None
 
 
+def _missing_ids(comodel, ids):
+    """The ids of ``ids`` that name no record of ``comodel``.
+
+    A record this transaction read or created (it has values in the cache) exists:
+    deleting a record empties the whole cache. Only the others are looked up, in
+    one query; the internal calls of the send pipeline name records it has just
+    read and so cost none.
+    """
+    cache = comodel.env.cache
+    unknown = {
+        record_id
+        for record_id in ids
+        if next(cache.get_fields(comodel.browse(record_id)), None) is None
+    }
+    if not unknown:
+        return set()
+    return unknown - set(comodel.browse(unknown).exists().ids)
+
+
 def _clean_field_value(model, field, value):
     """The value ``field`` stores, per its type; raises inputs.InvalidInput."""
     required = field.required
@@ -85,16 +104,14 @@ def _clean_field_value(model, field, value):
         return inputs.clean_choice(value, choices, required=required)
     if kind == "many2one":
         record_id = inputs.clean_record_id(value, required=required)
-        if (
-            record_id
-            and not model.env[field.comodel_name].sudo().browse(record_id).exists()
+        if record_id and _missing_ids(
+            model.env[field.comodel_name].sudo(), [record_id]
         ):
             raise inputs.InvalidInput(inputs.NOT_RECORD)
         return record_id
     if kind in ("one2many", "many2many"):
         commands, ids = inputs.clean_commands(value)
-        comodel = model.env[field.comodel_name].sudo()
-        if ids and len(comodel.browse(ids).exists()) != len(set(ids)):
+        if ids and _missing_ids(model.env[field.comodel_name].sudo(), ids):
             raise inputs.InvalidInput(inputs.NOT_RECORD)
         return commands
     return value

@@ -10,12 +10,13 @@ correction) and the crons. The work description extends it in
 ``carpass_registration_description.py``.
 """
 
+import dataclasses
 import logging
 import time
 import unicodedata
 import uuid
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from psycopg2 import DataError
 from psycopg2.errors import SerializationFailure
 
@@ -23,6 +24,8 @@ from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.modules import module as odoo_module
 from odoo.tools import SQL
+from odoo.tools.mail import generate_tracking_message_id
+from odoo.tools.misc import get_lang
 from odoo.tools.sql import create_index
 
 from ..carpass import checks, lifecycle, units
@@ -33,6 +36,7 @@ from .carpass_access import carpass_check_caller
 from .carpass_company_rules import CarpassRegistrationCompanyRules
 from .carpass_inputs import carpass_clean_vals
 from .carpass_messages import (
+    FORMAT_LANG_KEY,
     carpass_error_message,
     finding_message,
     format_day,
@@ -101,6 +105,22 @@ WORKFLOW_FIELDS = (
 # model's own methods cannot pass for the pipeline, with or without sudo().
 _WORKFLOW_CONTEXT_KEY = "carpass_workflow_write"
 _WORKFLOW_TOKEN = object()
+# The context key of a batch's note author (``_carpass_batch_context``).
+_NOTE_AUTHOR_KEY = "carpass_note_author"
+
+
+@dataclasses.dataclass(frozen=True)
+class NoteAuthor:
+    """The author of a batch's outcome notes, looked up once for the batch.
+
+    An object no RPC call can send (a JSON context holds only plain values): a
+    caller cannot name another author through the context.
+    """
+
+    author_id: int
+    email_from: str
+
+
 # The mark before each line of a send or status notification, by tone.
 NOTIFICATION_MARKS = {
     "success": "✔",
@@ -394,8 +414,24 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
                 set((issue.actions or "").split(",")) for issue in open_remarks
             ],
             failed_corrections=self.failed_correction_count,
-            correction_threshold=self.company_id.carpass_correction_threshold or 2,
+            correction_threshold=self._carpass_correction_threshold(),
             outcome_unknown=self.outcome_unknown,
+        )
+
+    def _carpass_correction_threshold(self):
+        return self.company_id.carpass_correction_threshold or 2
+
+    def _carpass_correction_form_suggested(self):
+        """``correction_form_suggested`` without the other actions' Car-Pass
+        remarks (a notification after a send needs this one only)."""
+        self.ensure_one()
+        # The threshold is at least 1 (the company's constraint): before a failed
+        # correction it cannot be reached, and the company need not be read.
+        threshold = (
+            self._carpass_correction_threshold() if self.failed_correction_count else 1
+        )
+        return lifecycle.correction_form_suggested(
+            self.state, self.failed_correction_count, threshold
         )
 
     @api.onchange("vehicle_id")
@@ -741,6 +777,9 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
 
     def _carpass_open_wizard(self):
         self.ensure_one()
+        # The registration's row first: the window is prefilled from it, and the
+        # check that registration_id names a record is then answered by the cache.
+        self._fetch_field(self._fields["vin"])
         wizard = self.env["carpass.registration.wizard"].create(
             {"registration_id": self.id}
         )
@@ -905,7 +944,7 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
             line = (
                 f"{NOTIFICATION_MARKS[line_tone]} {registration.display_name}: {text}"
             )
-            if registration.correction_form_suggested:
+            if registration._carpass_correction_form_suggested():
                 line += " " + _(
                     "(corrections keep failing: print the correction form, sign it "
                     "and send it to Car-Pass)"
@@ -1115,7 +1154,9 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
         runs in REPEATABLE READ, where locking a row that another transaction changed
         since this one's snapshot fails: that row was just handled elsewhere, so it is
         skipped like a locked one. ``domain`` (e.g. ``lifecycle.retry_due_domain``)
-        is checked again under the lock, in the same SQL statement.
+        is checked again under the lock, in the same SQL statement. For the same
+        reason the cache stays valid once the lock is taken: what this transaction
+        read is what the row holds (a newer version would have failed the lock).
         """
         self.ensure_one()
         self.flush_recordset()
@@ -1129,42 +1170,68 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
                 locked = bool(self.env.cr.fetchone())
         except SerializationFailure:
             locked = False
-        if locked:
-            # Read what the other worker may have committed, not the cache.
-            self.invalidate_recordset()
         return locked
 
     def _carpass_busy(self):
         """The outcome of a registration another worker holds."""
         return self, False, _("being sent by another process, try again")
 
-    def _carpass_send_each(self, commit=False):
+    def _carpass_send_each(self, commit=False, locked=False):
         """Send each registration this worker locks: the envelope's and the wizard's way.
 
         The retry cron takes the same steps (lock, ``_carpass_send_one``, commit),
         with the due condition added to the lock. Returns one (record, success,
         text) per registration of ``self``; a registration another worker holds is
-        reported as busy, not sent. ``commit`` commits after each registration.
+        reported as busy, not sent. ``commit`` commits after each registration;
+        ``locked`` says this transaction holds the rows' locks already (the wizard
+        locks before it saves what was typed).
         """
         return self._carpass_for_each_locked(
-            lambda registration: registration._carpass_send_one(), commit=commit
+            lambda registration: registration._carpass_send_one(),
+            commit=commit,
+            locked=locked,
         )
 
-    def _carpass_for_each_locked(self, process, commit=False):
+    def _carpass_for_each_locked(self, process, commit=False, locked=False):
         """Run ``process`` on each registration this worker could lock, one at a time.
 
-        Returns one (record, success, text) per registration of ``self``.
+        Returns one (record, success, text) per registration of ``self``; with
+        ``locked``, the caller's transaction holds the locks already.
         """
         outcomes = []
         self.check_access("write")
+        batch_context = {}
         for registration in self._carpass_one_by_one():
-            if not registration._carpass_try_lock():
+            registration = registration.with_context(**batch_context)
+            if not locked and not registration._carpass_try_lock():
                 outcomes.append(registration._carpass_busy())
                 continue
             outcomes.append(process(registration))
+            batch_context = batch_context or registration._carpass_batch_context()
             if commit and not in_test_mode():
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         return outcomes
+
+    def _carpass_batch_context(self):
+        """The context the next registrations of a batch are sent with.
+
+        What every outcome note of the batch shares is otherwise looked up again
+        after each registration's commit: its author (the user and their partner)
+        and, without a language in the context (a cron), the language Odoo writes
+        its numbers and dates in (``get_lang``: the user's company's, through the
+        user, the company and its partner). Called once a send has written its
+        note, while those records are still in the cache, this keeps them for the
+        rest of the batch (``_carpass_log_notes``, ``carpass_messages.format_number``
+        and ``format_day``); the notes themselves stay as they were.
+        """
+        context = self.env.context
+        values = {}
+        if not isinstance(context.get(_NOTE_AUTHOR_KEY), NoteAuthor):
+            author_id, email_from = self._message_compute_author(raise_on_email=False)
+            values[_NOTE_AUTHOR_KEY] = NoteAuthor(author_id, email_from)
+        if not context.get("lang") and not context.get(FORMAT_LANG_KEY):
+            values[FORMAT_LANG_KEY] = get_lang(self.env).code
+        return values
 
     def _carpass_held_values(self, result):
         """The data Car-Pass holds according to its answer (ours when it omits them).
@@ -1269,9 +1336,12 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
         # Built before the commit below, which empties the cache: no second read of
         # the company and the vehicle.
         observation = self._carpass_observation()
-        self._carpass_mark_sending()
+        known = self._carpass_mark_sending()
         return self._carpass_call(
-            "create", lambda: client.create_observation(observation), client=client
+            "create",
+            lambda: client.create_observation(observation),
+            client=client,
+            known=known,
         )
 
     def _carpass_correction_arrived(self, client):
@@ -1308,18 +1378,32 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
         return False
 
     def _carpass_mark_sending(self):
-        """Record that a send starts, committed first so a crash leaves a trace."""
+        """Record that a send starts, committed first so a crash leaves a trace.
+
+        Returns what recording the answer needs that this transaction has read
+        already and the commit would make it read again (``_carpass_apply_result``):
+        whether Car-Pass's issues of an earlier answer are attached (the local
+        checks just read the issues) and the reply-to address of the outcome notes
+        (from the company, read for the client).
+        """
         # "Sending" lasts one call: not worth a tracking message (two inserts per
         # send); the outcome's tracking message shows the change anyway. A tracked
         # write earlier in this transaction (the wizard saving the typed reading)
         # would report it all the same when the commit closes its tracking: that
         # tracking is closed first.
         self.env.cr.flush()
+        known = {
+            "carpass_issues": any(
+                issue.source == "carpass" for issue in self.sudo().issue_ids
+            ),
+            "reply_to": self._carpass_catchall_reply_to(),
+        }
         self.with_context(tracking_disable=True)._carpass_write_workflow(
             {"state": "sending", "sending_since": fields.Datetime.now()}
         )
         if not in_test_mode():
             self.env.cr.commit()  # pylint: disable=invalid-commit
+        return known
 
     def _carpass_observation(self):
         self.ensure_one()
@@ -1344,11 +1428,12 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
             odometer_work=self.odometer_work,
         )
 
-    def _carpass_call(self, operation, call, client=None):
+    def _carpass_call(self, operation, call, client=None, known=None):
         """Run one API call, record the attempt and apply the answer; never raises.
 
         ``client`` serves the calls that follow from the answer (the work
-        description), on the same connection.
+        description), on the same connection; ``known`` is what
+        ``_carpass_mark_sending`` read before its commit.
         """
         self.ensure_one()
         started = time.monotonic()
@@ -1357,16 +1442,21 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
         except CarpassError as error:
             self._carpass_record_failure(operation, error, started, client=client)
             return self, False, self.error_message
+        # The attempt rows of this call and of the calls its answer leads to (the
+        # work description) are written together, in one INSERT.
+        attempts = []
         self._carpass_log_attempt(
             operation,
             True,
             started,
             result.status_label if result else "",
             client=client,
+            attempts=attempts,
         )
         if operation == "lookup" and result is None:
             # Car-Pass answered that it never received it: sending now cannot
             # create a second report.
+            self._carpass_create_attempts(attempts)
             self._carpass_write_workflow({"outcome_unknown": False})
             return self, False, _("not received by Car-Pass yet")
         try:
@@ -1374,9 +1464,15 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
             # protocol layer validated it, and anything the database still
             # refuses becomes an unusable answer, recorded as such.
             with self.env.cr.savepoint():
-                self._carpass_apply_result(result, operation, client=client)
+                self._carpass_apply_result(
+                    result, operation, client=client, attempts=attempts, known=known
+                )
+                self._carpass_create_attempts(attempts)
         except (ValueError, TypeError, DataError, ValidationError) as exc:
             self.invalidate_recordset()
+            # The savepoint undid the answer and what followed it: this call's
+            # attempt is kept, with the failure below.
+            self._carpass_create_attempts(attempts[:1])
             error = CarpassProtocolError(
                 f"Car-Pass sent an answer that cannot be stored ({type(exc).__name__}).",
                 request_guid=result.request_guid,
@@ -1386,7 +1482,16 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
             return self, False, self.error_message
         return self, True, self._state_label()
 
-    def _carpass_apply_result(self, result, operation, client=None):
+    def _carpass_apply_result(
+        self, result, operation, client=None, attempts=None, known=None
+    ):
+        """Record Car-Pass's answer, then what follows from it (the description).
+
+        ``attempts`` (a list) collects the attempt rows of those calls for the
+        caller to write (``_carpass_log_attempt``); without it they are written
+        at once. ``known``: see ``_carpass_mark_sending``.
+        """
+        known = known or {}
         state = lifecycle.state_for_answer(result.status, self.state)
         values = {
             "state": state,
@@ -1428,14 +1533,16 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
         # No tracking message: the outcome note below states the new state and data,
         # one chatter entry per answer instead of two.
         self.with_context(tracking_disable=True)._carpass_write_workflow(values)
-        self._set_carpass_issues(result.issues)
-        notes = self._carpass_after_result(client)
-        self._carpass_post_outcome(operation, notes)
+        if result.issues or known.get("carpass_issues", True):
+            self._set_carpass_issues(result.issues)
+        notes = self._carpass_after_result(client, attempts=attempts)
+        self._carpass_post_outcome(operation, notes, reply_to=known.get("reply_to"))
 
-    def _carpass_after_result(self, client=None):
+    def _carpass_after_result(self, client=None, attempts=None):
         """Hook for what follows Car-Pass's answer (the work description).
 
-        Returns notes (Markup) to add to the registration's outcome note.
+        Returns notes (Markup) to add to the registration's outcome note;
+        ``attempts`` as for ``_carpass_apply_result``.
         """
         return []
 
@@ -1524,12 +1631,21 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
                 )
 
     def _carpass_log_attempt(
-        self, operation, success, started, outcome, error="", client=None, answer=None
+        self,
+        operation,
+        success,
+        started,
+        outcome,
+        error="",
+        client=None,
+        answer=None,
+        attempts=None,
     ):
         """One attempt row, with the client's last HTTP exchange for support.
 
         ``answer`` is an unusable answer (safe text) to keep when no exchange
-        was recorded.
+        was recorded. With ``attempts`` (a list), the row's values are added to
+        it for ``_carpass_create_attempts`` instead of being written now.
         """
         values = {
             "registration_id": self.id,
@@ -1546,9 +1662,25 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
             )
         elif answer:
             values["answer_body"] = answer
-        self.env["carpass.registration.attempt"].sudo().create(values)
+        if attempts is None:
+            self._carpass_create_attempts([values])
+        else:
+            attempts.append(values)
 
-    def _carpass_post_outcome(self, operation, notes=()):
+    def _carpass_create_attempts(self, values_list):
+        if not values_list:
+            return
+        self.env["carpass.registration.attempt"].sudo().create(values_list)
+        # A list of attempts read earlier in this transaction would show the new
+        # ones in creation order: read again, it follows the model's order.
+        self.invalidate_recordset(["attempt_ids"])
+
+    def _carpass_post_outcome(self, operation, notes=(), reply_to=None):
+        """The outcome note on the registration, its repair and its vehicle.
+
+        ``reply_to``: the company's catch-all address (``_carpass_catchall_reply_to``)
+        when the caller knows it.
+        """
         body = _(
             "Car-Pass registration %(name)s (%(vin)s, %(odometer)s km on %(date)s): %(state)s.",
             name=self.name,
@@ -1557,12 +1689,58 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
             date=format_day(self.env, self.reading_date),
             state=self._state_label(),
         )
-        # A log note: nobody is notified, and _message_log costs a fraction of
-        # message_post on the send path (see docs/benchmarks.md).
-        self._message_log(body=Markup("<br/>").join([body, *notes]))
-        for record in (self.repair_id, self.vehicle_id):
-            if record:
-                record.sudo()._message_log(body=body)
+        self._carpass_log_notes(
+            [(self, Markup("<br/>").join([body, *notes]))]
+            + [
+                (record, body) for record in (self.repair_id, self.vehicle_id) if record
+            ],
+            reply_to=reply_to,
+        )
+
+    def _carpass_catchall_reply_to(self):
+        """The company's catch-all address as Odoo's log notes take it for their
+        reply-to (``_notify_get_reply_to``), or False when it has none."""
+        return self.env["mail.thread"]._notify_get_reply_to(default=False)[False]
+
+    def _carpass_log_notes(self, notes, reply_to=None):
+        """Log notes (nobody notified) on documents of several models in one INSERT.
+
+        ``notes`` is a list of (record, body). The values are those of Odoo's
+        ``_message_log_batch``, which logs on records of one model: the outcome of
+        a send goes to the registration, its repair and its vehicle, and a log note
+        costs a fraction of ``message_post`` (see docs/benchmarks.md). ``reply_to``
+        as ``_carpass_catchall_reply_to`` returns it, when the caller has it.
+        """
+        author = self.env.context.get(_NOTE_AUTHOR_KEY)
+        if isinstance(author, NoteAuthor):
+            author_id, email_from = author.author_id, author.email_from
+        else:
+            author_id, email_from = self._message_compute_author(raise_on_email=False)
+        if reply_to is None:
+            reply_to = self._carpass_catchall_reply_to()
+        base_values = {
+            "author_id": author_id,
+            "email_from": email_from,
+            "record_alias_domain_id": False,
+            "record_company_id": False,
+            "record_name": False,
+            "message_type": "notification",
+            "is_internal": True,
+            "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
+            "email_add_signature": False,
+            "message_id": generate_tracking_message_id("message-notify"),
+            # Odoo's _notify_get_reply_to(default=email_from): the catch-all, else
+            # the author.
+            "reply_to": reply_to or email_from,
+        }
+        self.sudo()._message_create(
+            [
+                dict(
+                    base_values, model=record._name, res_id=record.id, body=escape(body)
+                )
+                for record, body in notes
+            ]
+        )
 
     def _carpass_refresh_one(self):
         self.ensure_one()
@@ -1695,11 +1873,14 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
         domain = [*pending, ("request_guid", "!=", False)]
         registrations = self.search(domain, limit=batch_size, order="write_date asc")
         done = 0
+        batch_context = {}
         for registration in registrations._carpass_one_by_one():
+            registration = registration.with_context(**batch_context)
             if not registration._carpass_try_lock(pending):
                 continue
             registration._carpass_refresh_one()
             done += 1
+            batch_context = batch_context or registration._carpass_batch_context()
             if not in_test_mode():
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         # What is left waits for the next interval: Car-Pass decides in its own time.
@@ -1735,10 +1916,13 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
         due = due_domain(fields.Datetime.now())
         registrations = self.search(due, limit=batch_size, order=order)
         outcomes = []
+        batch_context = {}
         for registration in registrations._carpass_one_by_one():
+            registration = registration.with_context(**batch_context)
             if not registration._carpass_try_lock(due):
                 continue
             outcomes.append(send(registration))
+            batch_context = batch_context or registration._carpass_batch_context()
             if not in_test_mode():
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         remaining = self.search_count(due_domain(fields.Datetime.now()))

@@ -212,23 +212,26 @@ class CarpassRegistration(models.Model):
     # Sending
     # ------------------------------------------------------------
 
-    def _carpass_after_result(self, client=None):
-        notes = super()._carpass_after_result(client)
+    def _carpass_after_result(self, client=None, attempts=None):
+        notes = super()._carpass_after_result(client, attempts=attempts)
         # Car-Pass takes the description of an accepted reading and also of one it
         # still checks or flagged.
         if self._carpass_description_due():
-            self._carpass_send_description(client=client, notes=notes)
+            self._carpass_send_description(
+                client=client, notes=notes, attempts=attempts
+            )
         return notes
 
     def _carpass_description_due(self):
         self.ensure_one()
         return self.description_sendable and self.description_state == "not_sent"
 
-    def _carpass_send_description(self, client=None, notes=None):
+    def _carpass_send_description(self, client=None, notes=None, attempts=None):
         """Send the work description; returns (record, success, text). Never raises.
 
         With ``notes`` (a list), the chatter note of a sent description is added
-        to it instead of being logged on its own (it joins the reading's note).
+        to it instead of being logged on its own (it joins the reading's note);
+        with ``attempts`` (a list), the attempt row too (``_carpass_log_attempt``).
         """
         self.ensure_one()
         if not self.description_sendable:
@@ -270,6 +273,7 @@ class CarpassRegistration(models.Model):
                 message,
                 client=client,
                 answer=getattr(error, "answer", None),
+                attempts=attempts,
             )
             self._carpass_description_failed(
                 message, retryable=isinstance(error, CarpassTransientError)
@@ -280,12 +284,18 @@ class CarpassRegistration(models.Model):
                 issue.message or issue.code for issue in result.issues
             ) or _("Car-Pass refused the work description.")
             self._carpass_log_attempt(
-                "description", False, started, "refused", message, client=client
+                "description",
+                False,
+                started,
+                "refused",
+                message,
+                client=client,
+                attempts=attempts,
             )
             self._carpass_description_failed(message, retryable=False)
             return self, False, message
         self._carpass_log_attempt(
-            "description", True, started, "accepted", client=client
+            "description", True, started, "accepted", client=client, attempts=attempts
         )
         # No tracking message: the note below says it was sent, and what.
         self.with_context(tracking_disable=True)._carpass_write_workflow(

@@ -6,6 +6,10 @@ from odoo import fields, models
 class FleetVehicleOdometer(models.Model):
     _inherit = "fleet.vehicle.odometer"
 
+    # Fleet's name ("vehicle / date"), computed before the INSERT rather than by an
+    # UPDATE after it: one query less per reading the addon logs.
+    name = fields.Char(compute="_compute_vehicle_log_name", store=True, precompute=True)
+
     carpass_odometer_work = fields.Boolean(
         string="Work on the Odometer",
         help="The odometer was replaced or repaired at this reading.",

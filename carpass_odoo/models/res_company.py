@@ -73,7 +73,7 @@ class ResCompany(models.Model):
     )
     # The secrets are never prefetched: every sudo read of a company (a record
     # rule, env.user.company_ids) would put them in the cache the caller's
-    # environment shares. They are read on their own by _carpass_secret.
+    # environment shares. They are read on their own by _carpass_secrets.
     carpass_url_override = fields.Char(
         string="Car-Pass URL Override",
         groups="carpass_odoo.group_carpass_manager",
@@ -329,8 +329,12 @@ class ResCompany(models.Model):
                     )
                 ) from None
 
-    def _carpass_base_url(self):
-        """The base URL of the company's environment (see payloads.ENVIRONMENT_URLS)."""
+    def _carpass_base_url(self, secrets=None):
+        """The base URL of the company's environment (see payloads.ENVIRONMENT_URLS).
+
+        ``secrets`` holds ``carpass_url_override`` when the caller read it already
+        (``_carpass_secrets``).
+        """
         self.ensure_one()
         if self.carpass_environment == "none":
             raise UserError(
@@ -341,7 +345,9 @@ class ResCompany(models.Model):
                     company=self.name,
                 )
             )
-        override = (self._carpass_secret("carpass_url_override") or "").strip()
+        if secrets is None:
+            secrets = self._carpass_secrets("carpass_url_override")
+        override = (secrets["carpass_url_override"] or "").strip()
         if override and self.carpass_environment in ENVIRONMENT_URLS:
             return override
         if self.carpass_environment == "simulator":
@@ -352,14 +358,20 @@ class ResCompany(models.Model):
             return self.carpass_simulator_url
         return ENVIRONMENT_URLS[self.carpass_environment]
 
-    def _carpass_check_configured(self):
+    def _carpass_check_configured(self, secrets=None):
+        """UserError naming what is missing; ``secrets`` as for ``_carpass_base_url``."""
         self.ensure_one()
+        if secrets is None:
+            secrets = self._carpass_secrets("carpass_password")
+        # Read first: the company's row, with the parent path the enterprise number
+        # of a root company is found with, in one query.
+        establishment = self.carpass_establishment_number
         missing = []
         if not self._carpass_enterprise():
             missing.append(_("enterprise number"))
-        if not self.carpass_establishment_number:
+        if not establishment:
             missing.append(_("establishment number"))
-        if not self._carpass_secret("carpass_password"):
+        if not secrets["carpass_password"]:
             missing.append(_("password"))
         if missing:
             raise UserError(
@@ -371,8 +383,9 @@ class ResCompany(models.Model):
                 )
             )
 
-    def _carpass_secret(self, field_name):
-        """One restricted setting of this company, read from the database.
+    def _carpass_secrets(self, *field_names):
+        """Restricted settings of this company, read from the database in one query:
+        a dict from each field name to its value.
 
         Read with SQL rather than through a sudo record: a sudo read would leave the
         value in the cache the caller's environment shares, where a later read,
@@ -380,32 +393,33 @@ class ResCompany(models.Model):
         call this.
         """
         self.ensure_one()
-        self.flush_recordset([field_name])
+        self.flush_recordset(list(field_names))
         self.env.cr.execute(
             SQL(
                 "SELECT %s FROM res_company WHERE id = %s",
-                SQL.identifier(field_name),
+                SQL(", ").join(SQL.identifier(name) for name in field_names),
                 self.id,
             )
         )
-        row = self.env.cr.fetchone()
-        return row[0] if row else None
+        row = self.env.cr.fetchone() or (None,) * len(field_names)
+        return dict(zip(field_names, row, strict=True))
 
     def _carpass_client(self):
         """Client for this establishment; credentials are read from the database
-        (``_carpass_secret``), never returned nor cached.
+        (``_carpass_secrets``), never returned nor cached.
 
         The caller must work for the company (``carpass_check_caller``): the
         secrets are read only for a company the caller may use.
         """
         self.ensure_one()
         carpass_check_caller(self)
-        self._carpass_check_configured()
-        base_url = self._carpass_base_url()
+        secrets = self._carpass_secrets("carpass_password", "carpass_url_override")
+        self._carpass_check_configured(secrets)
+        base_url = self._carpass_base_url(secrets)
         return CarpassClient(
             base_url,
             self.carpass_establishment_number,
-            self._carpass_secret("carpass_password"),
+            secrets["carpass_password"],
             session=pooled_session(base_url, self.carpass_establishment_number),
             # The real Car-Pass's weekly window is known by the clock; a
             # simulator has its own maintenance switch.
