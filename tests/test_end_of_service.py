@@ -5,7 +5,7 @@
 from datetime import timedelta
 
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from odoo.addons.carpass_odoo.carpass import checks
 
@@ -304,6 +304,67 @@ class TestEndOfService(CarpassCase):
             form.carpass_odometer_work = True
         self.assertEqual(repair.carpass_odometer, 20202)
         self.assertEqual(repair.carpass_vin, vehicle.vin_sn)
+
+    def test_mechanic_without_email_sends_is_refused_and_skips(self):
+        """The outcome notes are log notes: no sender address is needed, so a
+        mechanic whose user has no e-mail address sends, gets a refusal recorded
+        and skips like anyone else (a missing address must never undo an answer
+        Car-Pass has given)."""
+        mechanic = new_test_user(
+            self.env,
+            login="carpass_mechanic_no_email",
+            groups="stock.group_stock_user,carpass_odoo.group_carpass_user",
+            company_id=self.company_a.id,
+            company_ids=[self.company_a.id],
+        )
+        mechanic.partner_id.email = False
+        self.assertFalse(mechanic.email)
+
+        def end_as_mechanic(repair):
+            action = repair.with_user(mechanic).action_repair_end()
+            return (
+                self.env["carpass.registration.wizard"]
+                .with_user(mechanic)
+                .browse(action["res_id"])
+            )
+
+        accepted = self.make_repair(self.make_vehicle(), odometer=64321)
+        end_as_mechanic(accepted).action_send()
+        registration = accepted.carpass_registration_id
+        self.assertEqual(registration.state, "accepted")
+        self.assertTrue(registration.request_guid)
+        self.assertEqual(registration.message_ids[:1].author_id, mechanic.partner_id)
+
+        refused = self.make_repair(self.make_vehicle(), odometer=64322)
+        self.simulator.admin.queue_answers(
+            [
+                {
+                    "status": 422,
+                    "body": {
+                        "status": 422,
+                        "code": "VALIDATION_FAILED",
+                        "message": "The observation is not valid.",
+                        "errors": [
+                            {
+                                "field": "licensePlate",
+                                "message": "The license plate does not match.",
+                            }
+                        ],
+                    },
+                }
+            ]
+        )
+        end_as_mechanic(refused).action_send()
+        registration = refused.carpass_registration_id
+        self.assertIn(registration.state, ("rejected", "error"))
+        self.assertTrue(registration.needs_attention)
+        self.assertIn("refused", registration.message_ids[:1].body)
+
+        skipped = self.make_repair(self.make_vehicle(), odometer=64323)
+        wizard = end_as_mechanic(skipped)
+        wizard.skip_reason = "foreign"
+        wizard.action_skip()
+        self.assertEqual(skipped.carpass_registration_id.state, "skipped")
 
     def test_mechanic_runs_the_whole_flow(self):
         vehicle = self.make_vehicle()

@@ -738,7 +738,7 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
         self._carpass_write_workflow(
             {"outcome_unknown": False, "retry_count": 0, "retryable": False}
         )
-        self.message_post(
+        self._message_log(
             body=_("Checked at Car-Pass: not received. Sent again by hand.")
         )
         return self.action_send()
@@ -1624,9 +1624,9 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
         self._carpass_write_workflow(values)
         if operation in ("create", "correct") and not plan.retry:
             if plan.outcome_unknown:
-                self.message_post(body=message)
+                self._message_log(body=message)
             else:
-                self.message_post(
+                self._message_log(
                     body=_("Car-Pass refused the report: %(error)s", error=message)
                 )
 
@@ -1816,7 +1816,7 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
                     {"state": "confirmed", "confirm_reason": reason}
                 )
                 record.issue_ids.write({"resolved": True})
-                record.message_post(
+                record._message_log(
                     body=_(
                         "Confirmed as correct at Car-Pass: %(reason)s", reason=reason
                     )
@@ -1844,7 +1844,7 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
             client=client,
         )
         if outcome[1]:
-            self.message_post(
+            self._message_log(
                 body=_(
                     "Manual correction asked to Car-Pass: %(reading)s km on %(date)s. "
                     "Reason: %(reason)s",

@@ -332,7 +332,7 @@ class CarpassRegistration(models.Model):
             )
         else:
             values["description_retryable"] = False
-            self.message_post(
+            self._message_log(
                 body=_(
                     "The work description was not sent to Car-Pass: %(error)s",
                     error=message,

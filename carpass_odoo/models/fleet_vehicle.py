@@ -268,7 +268,7 @@ class FleetVehicle(FleetVehicleCompanyRules, models.Model):
                 "PDF: the public page below shows the history.",
                 reading=format_number(self.env, reading),
             )
-        self.message_post(
+        self._message_log(
             body=Markup(
                 "%s<br/><a href='%s' target='_blank' rel='noopener noreferrer'>%s</a>"
             )

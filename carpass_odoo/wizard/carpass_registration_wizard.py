@@ -223,7 +223,7 @@ class CarpassRegistrationWizard(models.TransientModel):
                 "skip_note": self.skip_note,
             }
         )
-        self.registration_id.message_post(
+        self.registration_id._message_log(
             body=_(
                 "Not reported to Car-Pass: %(reason)s %(note)s",
                 reason=dict(
