@@ -1091,6 +1091,37 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
             if log.date
         ]
 
+    @api.model
+    def _carpass_vehicle_facts(self, vehicle, vin, exclude=None):
+        """What the checks compare a typed VIN and date with, for ``vehicle``.
+
+        ``first_use_date``, ``vehicle_vin`` (Fleet's), ``reported_vin`` (what Car-Pass
+        accepted for the vehicle in its latest trusted registration, ``exclude``
+        left out) and ``other_vehicle`` (the plate of another vehicle of the
+        company with that VIN): the keyword arguments of checks.check_observation.
+        Two indexed look-ups with limit 1, whatever the vehicle's history.
+        """
+        if not vehicle:
+            return {}
+        vehicle = vehicle.sudo()
+        reported = self.sudo().search_fetch(
+            [
+                ("vehicle_id", "=", vehicle.id),
+                ("id", "not in", (exclude or self.browse())._origin.ids),
+                ("state", "in", lifecycle.TRUSTED_STATES),
+                ("last_sent_vin", "!=", False),
+            ],
+            ["last_sent_vin"],
+            order="reading_date desc, id desc",
+            limit=1,
+        )
+        return {
+            "first_use_date": vehicle.carpass_first_use_date or None,
+            "vehicle_vin": vehicle.vin_sn or None,
+            "reported_vin": reported.last_sent_vin or None,
+            "other_vehicle": vehicle._carpass_vin_owner_name(vin),
+        }
+
     def _carpass_findings(self):
         self.ensure_one()
         return checks.check_observation(
@@ -1101,6 +1132,7 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
             history=self._carpass_history(self.vehicle_id, self.odometer_log_id),
             odometer_work=self.odometer_work,
             odometer_unit=self.odometer_unit,
+            **self._carpass_vehicle_facts(self.vehicle_id, self.vin, exclude=self),
         )
 
     def _set_local_issues(self, findings):

@@ -135,6 +135,9 @@ class CarpassRegistrationWizard(models.TransientModel):
             ),
             odometer_work=self.odometer_work,
             odometer_unit=self.odometer_unit,
+            **registration._carpass_vehicle_facts(
+                registration.vehicle_id, self.vin, exclude=registration
+            ),
         )
 
     def _findings_html(self, findings):
