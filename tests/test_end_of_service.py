@@ -144,7 +144,7 @@ class TestEndOfService(CarpassCase):
         self.assertEqual(wizard.registration_id.vin, new_vin.upper())
 
     def test_another_vehicle_s_vin_warns_in_the_wizard_and_under_the_lock(self):
-        """Newcomer finding 3: a VIN typed wrong is said, not silently sent."""
+        """Another car's VIN typed is said, not silently sent."""
         focus = self.make_vehicle(license_plate="1-FOC-001")
         beetle = self.make_vehicle(license_plate="1-BEE-001")
         earlier = self.make_registration(vehicle=beetle, odometer=40000)

@@ -328,7 +328,7 @@ class TestVehicleHistory(CarpassCase):
             wizard.action_request()
 
     def test_refuses_a_vin_that_is_not_the_vehicle_s(self):
-        """Newcomer finding 4: the history never replaces the VIN in Fleet."""
+        """The history never replaces the VIN in Fleet."""
         vehicle = self.make_vehicle()
         own_vin = vehicle.vin_sn
         other_vin = random_vin()

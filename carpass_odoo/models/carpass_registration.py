@@ -279,6 +279,11 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
     can_manual_correct = fields.Boolean(compute="_compute_allowed_actions")
     can_reset_to_draft = fields.Boolean(compute="_compute_allowed_actions")
     can_refresh_status = fields.Boolean(compute="_compute_allowed_actions")
+    can_print_correction_form = fields.Boolean(
+        compute="_compute_allowed_actions",
+        help="Car-Pass received the reading (it has a request id): the paper "
+        "correction form can ask it to correct it.",
+    )
     correction_form_suggested = fields.Boolean(
         compute="_compute_allowed_actions",
         help="Corrections failed repeatedly (or Car-Pass refused a manual correction): "
@@ -397,6 +402,9 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
             registration.can_manual_correct = lifecycle.MANUAL_CORRECTION in actions
             registration.can_reset_to_draft = lifecycle.RESET_TO_DRAFT in actions
             registration.can_refresh_status = lifecycle.REFRESH_STATUS in actions
+            registration.can_print_correction_form = (
+                lifecycle.PRINT_CORRECTION_FORM in actions
+            )
             registration.correction_form_suggested = (
                 lifecycle.CORRECTION_FORM in actions
             )
@@ -850,6 +858,7 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
         """
         carpass_check_caller(self)
         self.ensure_one()
+        self._carpass_check_correction_form_printable()
         wizard = self.env["carpass.correction.form.wizard"].create(
             {"registration_id": self.id}
         )
@@ -861,6 +870,25 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
             "view_mode": "form",
             "target": "new",
         }
+
+    def _carpass_check_correction_form_printable(self):
+        """Refuse the correction form for a reading Car-Pass never received.
+
+        The form asks Car-Pass to correct a reading it holds, named by its request
+        id; without one there is nothing to correct there: correct and send it.
+        """
+        for registration in self:
+            if lifecycle.PRINT_CORRECTION_FORM not in (
+                registration._carpass_allowed_actions()
+            ):
+                raise UserError(
+                    _(
+                        "%(name)s was never received by Car-Pass: there is nothing "
+                        "for a correction form to correct. Correct the reading and "
+                        "send it.",
+                        name=registration.display_name,
+                    )
+                )
 
     def _carpass_sent_readings(self):
         """The readings (km) Car-Pass received for this registration, first first."""
@@ -879,9 +907,11 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
     def _carpass_trusted_reading(self):
         """(km, date) to prefill the correct reading with; (0, None) when none is known.
 
-        The one stated before, else this registration's reading when it is
-        trusted (``lifecycle.reading_is_trusted``) or was never sent, else the
-        vehicle's latest trusted reading: never a reading Car-Pass flagged.
+        Always from this registration: the reading stated before, else its own
+        reading when it is trusted (``lifecycle.reading_is_trusted``) or was not
+        sent as it is now; never a reading Car-Pass flagged, and never another
+        registration's (a later repair of the vehicle corrects nothing here).
+        Otherwise nothing: the garage states it.
         """
         self.ensure_one()
         if self.correction_odometer:
@@ -890,9 +920,6 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
             self.odometer and self.odometer not in self._carpass_sent_readings()
         ):
             return self.odometer, self.reading_date
-        history = self._carpass_history(self.vehicle_id, self.odometer_log_id)
-        if history:
-            return history[0].reading, history[0].reading_date
         return 0, None
 
     def carpass_correction_form_filename(self):
