@@ -401,7 +401,7 @@ class TestVehicleHistory(CarpassCase):
     def test_maintenance_window(self):
         self.simulator.admin.settings(maintenance=True)
         vehicle = self.make_vehicle()
-        self.assertCarpassError(vehicle, "maintenance window", odometer=12345)
+        self.assertCarpassError(vehicle, "Car-Pass is in maintenance", odometer=12345)
 
     def test_car_pass_unavailable(self):
         self.simulator.admin.queue_faults(["503"])

@@ -6,9 +6,11 @@ The one table from a protocol exception (or a check finding) to the user's messa
 every model and wizard turns errors into words here.
 """
 
-from odoo.tools.misc import format_date, formatLang
+from odoo.tools.misc import format_date, format_datetime, formatLang
 
 from ..carpass import checks, explanations, units
+from ..carpass.clock import BELGIAN_TIME
+from ..carpass.maintenance import try_again_at
 from ..carpass.exceptions import (
     CarpassAuthenticationError,
     CarpassNotFoundError,
@@ -43,6 +45,21 @@ def format_number(env, number):
 def format_day(env, day):
     """A calendar date in the user's language's date format (res.lang)."""
     return format_date(env, day, lang_code=_format_lang(env))
+
+
+def format_moment(env, moment):
+    """An instant (naive UTC, as Odoo stores it) in Belgian time, written as the
+    user's language writes a short date and time: ``1/12/26 21:30`` (nl_BE)."""
+    return format_datetime(
+        env, moment, tz=BELGIAN_TIME.key, dt_format="short", lang_code=_format_lang(env)
+    )
+
+
+def maintenance_retry_moment(env, error):
+    """When Car-Pass, in maintenance, asked to be called again, in the user's
+    language and Belgian time; None when it did not say."""
+    moment = try_again_at(getattr(error, "retry_after", None))
+    return format_moment(env, moment) if moment else None
 
 
 def format_km(env, kilometres):
@@ -105,10 +122,13 @@ def carpass_error_message(env, error):
     if isinstance(error, CarpassNotFoundError):
         return _("Car-Pass does not know this request.")
     if isinstance(error, CarpassUnavailableError) and error.maintenance:
-        return _(
-            "Car-Pass is in its maintenance window (Thursday 19:00-24:00); "
-            "the report will be sent again later."
-        )
+        if moment := maintenance_retry_moment(env, error):
+            return _(
+                "Car-Pass is in maintenance and asks to try again from %(moment)s "
+                "(Belgian time); the report will be sent again then.",
+                moment=moment,
+            )
+        return _("Car-Pass is in maintenance; the report will be sent again later.")
     if isinstance(error, CarpassTimeoutError):
         return _(
             "Car-Pass did not answer in time; the report will be checked and sent again."
@@ -155,9 +175,15 @@ def history_error_message(env, error, vin, reading):
             vin=vin,
         )
     if isinstance(error, CarpassUnavailableError) and error.maintenance:
+        if moment := maintenance_retry_moment(env, error):
+            return _(
+                "Car-Pass is in maintenance and issues no history now. Request it "
+                "again from %(moment)s (Belgian time).",
+                moment=moment,
+            )
         return _(
-            "Car-Pass is in its weekly maintenance window (Thursday 19:00-24:00) "
-            "and issues no history now. Request it again after the maintenance."
+            "Car-Pass is in maintenance and issues no history now. Request it "
+            "again later."
         )
     if isinstance(error, CarpassTransientError):
         return _(

@@ -21,7 +21,12 @@ from ..carpass.exceptions import (
 from ..carpass.payloads import ENVIRONMENT_URLS
 from ..carpass.sessions import pooled_session
 from .carpass_access import carpass_check_caller
-from .carpass_messages import carpass_error_message, format_day, format_number
+from .carpass_messages import (
+    carpass_error_message,
+    format_day,
+    format_number,
+    maintenance_retry_moment,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -529,11 +534,18 @@ class ResCompany(models.Model):
                 url=url,
             )
         elif isinstance(error, CarpassUnavailableError) and error.maintenance:
-            advice = _(
-                "Car-Pass at %(url)s is in its maintenance window (Thursday "
-                "19:00-24:00): test again after it.",
-                url=url,
-            )
+            if moment := maintenance_retry_moment(self.env, error):
+                advice = _(
+                    "Car-Pass at %(url)s is in maintenance: test again from "
+                    "%(moment)s (Belgian time).",
+                    url=url,
+                    moment=moment,
+                )
+            else:
+                advice = _(
+                    "Car-Pass at %(url)s is in maintenance: test again later.",
+                    url=url,
+                )
         elif isinstance(error, CarpassTransientError):
             advice = _(
                 "Car-Pass cannot be reached at %(url)s: check the URL, the network "
