@@ -14,6 +14,7 @@ import pytest
 import requests
 from carpass import (
     CarpassAuthenticationError,
+    CarpassOrganisationError,
     CarpassClient,
     CarpassError,
     CarpassNotFoundError,
@@ -470,6 +471,13 @@ class TestErrors:
             403,
             "FORBIDDEN_ORGANISATION",
         )
+
+    def test_a_wrong_enterprise_number_is_told_apart_from_the_password(self, client):
+        observation = make_observation(enterprise_number=GARAGE_B.enterprise)
+        with pytest.raises(CarpassOrganisationError) as caught:
+            client.create_observation(observation)
+
+        assert caught.value.fields == ("enterpriseOrganisation",)
 
     def test_another_garages_request_is_not_found(self, simulator, client):
         guid = client.create_observation(make_observation()).request_guid

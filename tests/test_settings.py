@@ -33,6 +33,26 @@ class TestSettings(CarpassCase):
         with self.assertRaisesRegex(UserError, "cannot be reached"):
             self.company_a.action_carpass_test_connection()
 
+    def test_wrong_enterprise_number_is_named_not_the_password(self):
+        # A valid enterprise number, but another enterprise's.
+        self.company_a.carpass_enterprise_number = "0765432146"
+        action = self.company_a.action_carpass_test_connection()
+        self.assertEqual(action["params"]["type"], "success")
+        self.assertIn(
+            "checks the enterprise number 0765432146 only with the first report",
+            action["params"]["message"],
+            "no call can check it: the green test does not vouch for it",
+        )
+        registration = self.make_registration()
+        registration.action_send()
+        self.assertEqual(registration.state, "error")
+        self.assertIn(
+            "the enterprise number 0765432146 does not belong to establishment "
+            "2123456791: check the enterprise number in the settings",
+            registration.error_message,
+        )
+        self.assertNotIn("password", registration.error_message)
+
     def test_connection_maintenance_window(self):
         self.simulator.admin.settings(maintenance=True)
         try:

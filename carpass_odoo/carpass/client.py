@@ -36,6 +36,7 @@ from .exceptions import (
     CarpassError,
     CarpassLookupUnsupportedError,
     CarpassNotFoundError,
+    CarpassOrganisationError,
     CarpassProtocolError,
     CarpassTimeoutError,
     CarpassTransientError,
@@ -426,6 +427,13 @@ class CarpassClient:
             for error in errors
         ]
         common = {"status_code": status, "code": code}
+        if status == 403 and code == payloads.FORBIDDEN_ORGANISATION_CODE:
+            return CarpassOrganisationError(
+                server_message
+                or "The organisation numbers are not the authenticated user's.",
+                fields=[error.field for error in errors if error.field],
+                **common,
+            )
         if status in (401, 403):
             return CarpassAuthenticationError(
                 server_message or f"Car-Pass refused the credentials (HTTP {status}).",

@@ -8,12 +8,13 @@ every model and wizard turns errors into words here.
 
 from odoo.tools.misc import format_date, format_datetime, formatLang
 
-from ..carpass import checks, explanations, units
+from ..carpass import checks, explanations, payloads, units
 from ..carpass.clock import BELGIAN_TIME
 from ..carpass.maintenance import try_again_at
 from ..carpass.exceptions import (
     CarpassAuthenticationError,
     CarpassNotFoundError,
+    CarpassOrganisationError,
     CarpassProtocolError,
     CarpassTimeoutError,
     CarpassTransientError,
@@ -104,9 +105,40 @@ def finding_message(env, finding, odometer_unit=units.KILOMETERS):
         return finding.message
 
 
-def carpass_error_message(env, error):
-    """Turn a protocol exception into a message for the user, in their language."""
+def organisation_error_message(env, error, company=None):
+    """Car-Pass's 403 on the organisation numbers: which number to check.
+
+    ``company``: the establishment that called, to name its numbers.
+    """
     _ = env._
+    establishment = (company and company.carpass_establishment_number) or "?"
+    if (
+        payloads.ESTABLISHMENT_FIELD in error.fields
+        and payloads.ENTERPRISE_FIELD not in error.fields
+    ):
+        return _(
+            "Car-Pass answered that establishment %(establishment)s is not the one "
+            "of the credentials: check the establishment number in the settings.",
+            establishment=establishment,
+        )
+    return _(
+        "Car-Pass answered that the enterprise number %(enterprise)s does not "
+        "belong to establishment %(establishment)s: check the enterprise number in "
+        "the settings.",
+        enterprise=(company and company._carpass_enterprise()) or "?",
+        establishment=establishment,
+    )
+
+
+def carpass_error_message(env, error, company=None):
+    """Turn a protocol exception into a message for the user, in their language.
+
+    ``company``: the establishment that called Car-Pass, named in the messages
+    about its settings.
+    """
+    _ = env._
+    if isinstance(error, CarpassOrganisationError):
+        return organisation_error_message(env, error, company)
     if isinstance(error, CarpassAuthenticationError):
         return _(
             "Car-Pass refused the credentials: check the establishment number and the password."
@@ -144,11 +176,11 @@ def carpass_error_message(env, error):
     return _("Car-Pass error: %(message)s", message=error.message)
 
 
-def history_error_message(env, error, vin, reading):
+def history_error_message(env, error, vin, reading, company=None):
     """A failed vehicle-history request as a message that says what to do next.
 
     Nothing is retried for a history: the user asks again. ``vin`` and ``reading``
-    (km) are the ones sent.
+    (km) are the ones sent, by ``company``.
     """
     _ = env._
     if isinstance(error, CarpassValidationError):
@@ -190,7 +222,7 @@ def history_error_message(env, error, vin, reading):
             "Car-Pass cannot be reached right now; no history was issued. "
             "Request it again in a few minutes."
         )
-    return carpass_error_message(env, error)
+    return carpass_error_message(env, error, company)
 
 
 def issue_explanation(env, code, source="carpass"):

@@ -1627,7 +1627,7 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
             outcome_was_unknown=self.outcome_unknown,
             attempts_before=self.retry_count,
         )
-        message = carpass_error_message(self.env, error)
+        message = carpass_error_message(self.env, error, self.company_id)
         self._carpass_log_attempt(
             operation,
             False,

@@ -15,6 +15,7 @@ from ..carpass.client import checked_base_url
 from ..carpass.clock import belgian_today
 from ..carpass.exceptions import (
     CarpassAuthenticationError,
+    CarpassOrganisationError,
     CarpassTransientError,
     CarpassUnavailableError,
 )
@@ -468,13 +469,22 @@ class ResCompany(models.Model):
             url=url,
             establishment=self.carpass_establishment_number,
         )
+        # No call checks the enterprise number without reporting a reading
+        # (payloads.FORBIDDEN_ORGANISATION_CODE): say so rather than imply it.
+        enterprise = _(
+            "Car-Pass checks the enterprise number %(enterprise)s only with the "
+            "first report.",
+            enterprise=self._carpass_enterprise(),
+        )
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
                 "type": "success",
                 "title": _("Car-Pass"),
-                "message": " ".join([message, *self._carpass_sync_after_test()]),
+                "message": " ".join(
+                    [message, enterprise, *self._carpass_sync_after_test()]
+                ),
                 "sticky": False,
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
@@ -527,7 +537,9 @@ class ResCompany(models.Model):
 
     def _carpass_connection_problem(self, url, error):
         """What failed at ``url`` and what to do, for the Test Connection button."""
-        if isinstance(error, CarpassAuthenticationError):
+        if isinstance(error, CarpassOrganisationError):
+            advice = carpass_error_message(self.env, error, self)
+        elif isinstance(error, CarpassAuthenticationError):
             advice = _(
                 "Car-Pass at %(url)s refused the credentials: check the establishment "
                 "number and type the password again, then test again.",
@@ -557,7 +569,7 @@ class ResCompany(models.Model):
                 "Car-Pass at %(url)s answered: %(reason)s Check the environment and "
                 "the URL, then test again.",
                 url=url,
-                reason=carpass_error_message(self.env, error),
+                reason=carpass_error_message(self.env, error, self),
             )
         return _("Car-Pass connection failed. %(advice)s", advice=advice)
 

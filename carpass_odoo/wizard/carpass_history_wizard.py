@@ -161,7 +161,7 @@ class CarpassHistoryWizard(CarpassInputGuard, models.TransientModel):
                 )
         except CarpassError as error:
             raise UserError(
-                history_error_message(self.env, error, vin, self.odometer)
+                history_error_message(self.env, error, vin, self.odometer, company)
             ) from None
         attachment = vehicle._carpass_store_history(
             history, vin, self.odometer, self.reading_date
