@@ -536,6 +536,19 @@ def _raise_unless_history_available(result):
     raise error
 
 
+def clean_base_url(base_url):
+    """A URL as typed or sent over RPC, without the spaces around it (None stays)."""
+    if base_url is None or base_url is False:
+        return base_url
+    return str(base_url).strip()
+
+
+def names_a_path(base_url):
+    """True when the URL goes past its host (``…/api``); Car-Pass and the
+    simulator serve their API under a path, never at the host's root."""
+    return bool(urlsplit(base_url or "").path.strip("/"))
+
+
 def checked_base_url(base_url):
     """Return (normalised URL, is loopback); refuse anything but TLS off-host."""
     parts = urlsplit(base_url or "")

@@ -11,10 +11,11 @@ from odoo.modules.module import get_manifest
 from odoo.tools import SQL
 
 from ..carpass import CarpassClient, CarpassError, SoftwareId
-from ..carpass.client import checked_base_url
+from ..carpass.client import checked_base_url, clean_base_url, names_a_path
 from ..carpass.clock import belgian_today
 from ..carpass.exceptions import (
     CarpassAuthenticationError,
+    CarpassNotFoundError,
     CarpassOrganisationError,
     CarpassTransientError,
     CarpassUnavailableError,
@@ -293,6 +294,9 @@ class ResCompany(models.Model):
         for key in ("carpass_enterprise_number", "carpass_establishment_number"):
             if vals.get(key):
                 vals = dict(vals, **{key: normalize_belgian_number(vals[key])})
+        for key in ("carpass_url_override", "carpass_simulator_url"):
+            if isinstance(vals.get(key), str):
+                vals = dict(vals, **{key: clean_base_url(vals[key]) or False})
         return vals
 
     # ------------------------------------------------------------
@@ -334,6 +338,14 @@ class ResCompany(models.Model):
                         url=url,
                     )
                 ) from None
+            if not names_a_path(url):
+                raise ValidationError(
+                    _(
+                        "The simulator URL %(url)s lacks the API path: the simulator "
+                        "answers under /api, e.g. http://127.0.0.1:8765/api.",
+                        url=url,
+                    )
+                )
 
     def _carpass_base_url(self, secrets=None):
         """The base URL of the company's environment (see payloads.ENVIRONMENT_URLS).
@@ -361,7 +373,7 @@ class ResCompany(models.Model):
                 raise UserError(
                     _("Set the simulator URL of %(company)s first.", company=self.name)
                 )
-            return self.carpass_simulator_url
+            return clean_base_url(self.carpass_simulator_url)
         return ENVIRONMENT_URLS[self.carpass_environment]
 
     def _carpass_check_configured(self, secrets=None):
@@ -558,6 +570,19 @@ class ResCompany(models.Model):
                     "Car-Pass at %(url)s is in maintenance: test again later.",
                     url=url,
                 )
+        elif isinstance(error, CarpassNotFoundError):
+            # The connection check's call exists at Car-Pass: a 404 is the URL's.
+            advice = _(
+                "Nothing answers as Car-Pass at %(url)s (HTTP 404): the URL is wrong. "
+                "It must be the API's base URL, e.g. %(example)s; correct it in "
+                "Settings > Car-Pass, then test again.",
+                url=url,
+                example=(
+                    "http://127.0.0.1:8765/api"
+                    if self.carpass_environment == "simulator"
+                    else ENVIRONMENT_URLS["production"]
+                ),
+            )
         elif isinstance(error, CarpassTransientError):
             advice = _(
                 "Car-Pass cannot be reached at %(url)s: check the URL, the network "
