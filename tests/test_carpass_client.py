@@ -14,10 +14,10 @@ import pytest
 import requests
 from carpass import (
     CarpassAuthenticationError,
-    CarpassOrganisationError,
     CarpassClient,
     CarpassError,
     CarpassNotFoundError,
+    CarpassOrganisationError,
     CarpassProtocolError,
     CarpassTimeoutError,
     CarpassUnavailableError,

@@ -150,7 +150,9 @@ class TestEndOfService(CarpassCase):
         earlier = self.make_registration(vehicle=beetle, odometer=40000)
         set_workflow(earlier, state="accepted", last_sent_vin=beetle.vin_sn)
         wizard = self.end_repair(self.make_repair(beetle, odometer=45123))
-        self.assertNotIn(checks.VIN_OF_OTHER_VEHICLE, {f.code for f in wizard._findings()})
+        self.assertNotIn(
+            checks.VIN_OF_OTHER_VEHICLE, {f.code for f in wizard._findings()}
+        )
         wizard.vin = focus.vin_sn
         codes = {f.code for f in wizard._findings()}
         self.assertEqual(
@@ -180,9 +182,13 @@ class TestEndOfService(CarpassCase):
         )
         repair = self.make_repair(vehicle, odometer=12)
         wizard = self.end_repair(repair)
-        self.assertNotIn(checks.DATE_BEFORE_FIRST_USE, {f.code for f in wizard._findings()})
+        self.assertNotIn(
+            checks.DATE_BEFORE_FIRST_USE, {f.code for f in wizard._findings()}
+        )
         wizard.reading_date = self.today() - timedelta(days=2)
-        self.assertIn(checks.DATE_BEFORE_FIRST_USE, {f.code for f in wizard._findings()})
+        self.assertIn(
+            checks.DATE_BEFORE_FIRST_USE, {f.code for f in wizard._findings()}
+        )
         self.assertFalse(wizard.has_blocking)
 
     def test_reading_not_positive_is_blocking(self):

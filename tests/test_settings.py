@@ -179,7 +179,9 @@ class TestSettings(CarpassCase):
                 "carpass_url_override": " https://ws-test.example.be/api ",
             }
         )
-        self.assertEqual(self.company_b.carpass_simulator_url, "http://localhost:8765/api")
+        self.assertEqual(
+            self.company_b.carpass_simulator_url, "http://localhost:8765/api"
+        )
         self.assertEqual(
             self.company_b.sudo().carpass_url_override, "https://ws-test.example.be/api"
         )

@@ -10,7 +10,6 @@ from odoo.tools.misc import format_date, format_datetime, formatLang
 
 from ..carpass import checks, explanations, payloads, units
 from ..carpass.clock import BELGIAN_TIME
-from ..carpass.maintenance import try_again_at
 from ..carpass.exceptions import (
     CarpassAuthenticationError,
     CarpassNotFoundError,
@@ -21,6 +20,7 @@ from ..carpass.exceptions import (
     CarpassUnavailableError,
     CarpassValidationError,
 )
+from ..carpass.maintenance import try_again_at
 
 # The language numbers and dates are written in when the context has none (a cron),
 # looked up once for a batch (``carpass.registration._carpass_batch_format_context``)
