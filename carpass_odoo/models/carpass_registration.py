@@ -1126,7 +1126,7 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
         accepted for the vehicle in its latest trusted registration, ``exclude``
         left out) and ``other_vehicle`` (the plate of another vehicle of the
         company with that VIN): the keyword arguments of checks.check_observation.
-        Two indexed look-ups with limit 1, whatever the vehicle's history.
+        Two look-ups with limit 1, whatever the vehicle's reading history.
         """
         if not vehicle:
             return {}
