@@ -14,3 +14,4 @@ from . import carpass_registration_description
 from . import ir_actions_report
 from . import carpass_compliance_report
 from . import carpass_input_guards
+from . import carpass_registration_duties
