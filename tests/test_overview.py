@@ -12,7 +12,7 @@ from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.carpass_odoo.models import carpass_registration as registration_module
 
-from .common import CarpassCase, set_workflow
+from .common import CarpassCase, load_migration, set_workflow
 
 
 @tagged("post_install", "-at_install")
@@ -335,6 +335,29 @@ class TestOverview(CarpassCase):
             self.assertEqual(registration.description_state, "not_sent")
             self.assertFalse(registration.description_missing, registration.state)
         self.assertFalse(old.needs_attention)
+
+    def test_upgrade_counts_descriptions_never_sent(self):
+        """Migration 18.0.1.3.0 sets the stored flag of existing registrations."""
+        missing = self.make_registration(state="accepted", request_guid="guid-old-1")
+        described = self.make_registration(
+            odometer=45200,
+            state="accepted",
+            request_guid="guid-old-2",
+            description_state="sent",
+        )
+        every = missing | described
+        self.env.flush_all()
+        # As stored before the upgrade: a never-sent description was no duty.
+        self.env.cr.execute(
+            "UPDATE carpass_registration SET needs_attention = FALSE WHERE id IN %s",
+            [tuple(every.ids)],
+        )
+        self.env.invalidate_all()
+        self.assertFalse(any(every.mapped("needs_attention")))
+        load_migration("18.0.1.3.0").migrate(self.env.cr, "18.0.1.2.0")
+        self.env.invalidate_all()
+        self.assertTrue(missing.needs_attention)
+        self.assertFalse(described.needs_attention)
 
     def test_submit_server_action_in_the_action_menu(self):
         server_action = self.env.ref("carpass_odoo.action_server_carpass_send")
