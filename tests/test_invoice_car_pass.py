@@ -40,8 +40,11 @@ class TestInvoiceCarPassStatus(CarpassCase):
             company_ids=[cls.company_a.id],
         )
 
-    def invoiced_repair(self):
-        """A repair of a vehicle, ended, invoiced as Odoo's repair and sale apps do."""
+    def invoiced_repair(self, skip_reason=None):
+        """A repair of a vehicle, ended, invoiced as Odoo's repair and sale apps do.
+
+        At the end the mechanic sends later, or skips the report with ``skip_reason``.
+        """
         vehicle = self.make_vehicle(license_plate="1-INV-321")
         repair = self.make_repair(vehicle, odometer=61234, state="draft")
         repair.move_ids = [
@@ -65,8 +68,13 @@ class TestInvoiceCarPassStatus(CarpassCase):
         repair.action_repair_start()
         repair.move_ids.quantity = 1
         repair.move_ids.picked = True
-        # End Repair opens the Car-Pass window; the mechanic sends later.
-        self.end_repair(repair).action_postpone()
+        # End Repair opens the Car-Pass window; the mechanic sends later or skips.
+        wizard = self.end_repair(repair)
+        if skip_reason:
+            wizard.skip_reason = skip_reason
+            wizard.action_skip()
+        else:
+            wizard.action_postpone()
         self.assertEqual(repair.state, "done")
         self.assertEqual(order.order_line.mapped("qty_delivered"), [1.0, 0.0])
         # Invoicing > Create Invoice on the sale order, as the accountant does.
@@ -117,9 +125,33 @@ class TestInvoiceCarPassStatus(CarpassCase):
         self.assertFalse(move.carpass_report_missing)
         self.assertEqual(move.carpass_readings, "61,234 km")
 
+    def accountant_filter_domain(self):
+        """The domain of the list as the menu opens it, with its default filter."""
+        action = self.env.ref("carpass_odoo.action_repair_without_carpass_report")
+        Repair = self.env["repair.order"].with_user(self.accountant)
+        search = etree.fromstring(
+            Repair.get_views([(False, "search")])["views"]["search"]["arch"]
+        )
+        domain = []
+        for key in safe_eval(action.context):
+            name = key[len("search_default_") :]
+            domain += safe_eval(
+                search.xpath(f"//filter[@name='{name}']")[0].get("domain")
+            )
+        return domain
+
+    def test_skipped_report_is_not_missing(self):
+        """A repair not reported on purpose (foreign car, with a reason) owes nothing."""
+        repair, invoice = self.invoiced_repair(skip_reason="foreign")
+        self.assertEqual(repair.carpass_registration_ids.state, "skipped")
+        move = invoice.with_user(self.accountant)
+        self.assertEqual(move.carpass_report_status, f"{repair.name}: Skipped")
+        self.assertFalse(move.carpass_report_missing)
+        Repair = self.env["repair.order"].with_user(self.accountant)
+        self.assertNotIn(repair, Repair.search(self.accountant_filter_domain()))
+
     def test_accountant_finds_invoiced_repairs_never_reported(self):
         repair, invoice = self.invoiced_repair()
-        action = self.env.ref("carpass_odoo.action_repair_without_carpass_report")
         menu = self.env.ref("carpass_odoo.menu_repair_without_carpass_report")
         self.assertEqual(
             menu.parent_id, self.env.ref("account.menu_finance_receivables")
@@ -128,17 +160,9 @@ class TestInvoiceCarPassStatus(CarpassCase):
             menu.id,
             self.env["ir.ui.menu"].with_user(self.accountant)._visible_menu_ids(),
         )
-        # The list as the menu opens it: its default filter, run by the accountant.
+        # The list as the menu opens it, run by the accountant.
         Repair = self.env["repair.order"].with_user(self.accountant)
-        search = etree.fromstring(
-            Repair.get_views([(False, "search")])["views"]["search"]["arch"]
-        )
-        default = safe_eval(action.context)
-        domain = []
-        for name in [key[len("search_default_") :] for key in default]:
-            domain += safe_eval(
-                search.xpath(f"//filter[@name='{name}']")[0].get("domain")
-            )
+        domain = self.accountant_filter_domain()
         self.assertIn(repair, Repair.search(domain))
         # The accountant opens the repair from there and sees its invoice.
         self.assertEqual(Repair.browse(repair.id).sale_order_id.invoice_ids, invoice)
