@@ -2,12 +2,14 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Odoo test base: two garages pointed at a real Car-Pass simulator over HTTP."""
 
+import importlib.util
 import itertools
 import random
 import threading
 from datetime import timedelta
 
 from odoo import SUPERUSER_ID, api, fields
+from odoo.modules.module import get_module_path
 from odoo.sql_db import db_connect
 from odoo.tests import TransactionCase, new_test_user
 
@@ -47,6 +49,16 @@ def set_workflow(registrations, **values):
     """
     registrations._carpass_write_workflow(values)
     return registrations
+
+
+def load_migration(version, filename="post-migrate.py"):
+    """A script of the addon's ``migrations/<version>/`` folder, as a module."""
+    path = f"{get_module_path('carpass_odoo')}/migrations/{version}/{filename}"
+    name = f"carpass_migration_{version}_{filename}".replace(".", "_").replace("-", "_")
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def split_workflow_values(env, values):

@@ -3,7 +3,7 @@
 """Remarks in plain language, outcome colours and compliance figures. Plain pytest."""
 
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -106,6 +106,66 @@ def test_needs_attention_counts_every_open_duty():
     assert lifecycle.needs_attention("accepted", description_failed=True)
     assert lifecycle.needs_attention("ongoing", outcome_unknown=True)
     assert lifecycle.needs_attention("draft")
+
+
+def test_a_due_description_never_sent_needs_attention():
+    assert lifecycle.needs_attention("accepted", description_missing=True)
+
+
+def missing(state="accepted", **kwargs):
+    values = {
+        "known_to_carpass": True,
+        "description_unsent": True,
+        "reading_date": date(2026, 3, 5),
+        **kwargs,
+    }
+    return lifecycle.description_missing(state, **values)
+
+
+@pytest.mark.parametrize("state", lifecycle.DESCRIBABLE_STATES)
+def test_description_is_missing_once_car_pass_holds_the_reading(state):
+    assert missing(state)
+    # Sent (or failed: counted as such) is not missing.
+    assert not missing(state, description_unsent=False)
+
+
+@pytest.mark.parametrize("state", ["draft", "sending", "error", "rejected", "skipped"])
+def test_description_is_not_due_without_a_reading_car_pass_describes(state):
+    # Not there yet (the first send, its description follows the answer), failed,
+    # refused by Car-Pass (it takes no description) or skipped.
+    assert not missing(state)
+
+
+def test_description_is_not_due_before_car_pass_gave_a_request_id():
+    assert not missing("accepted", known_to_carpass=False)
+
+
+def test_description_is_due_for_readings_from_2024_on():
+    start = lifecycle.DESCRIPTION_REQUIRED_FROM
+    assert start == date(2024, 1, 1)
+    assert missing(reading_date=start)
+    assert not missing(reading_date=start - timedelta(days=1))
+    assert not missing(reading_date=False)
+
+
+def test_description_missing_domain_names_the_same_conditions():
+    domain = dict(
+        (field, (operator, value))
+        for field, operator, value in lifecycle.description_missing_domain()
+    )
+    assert domain == {
+        "request_guid": ("!=", False),
+        "state": ("in", list(lifecycle.DESCRIBABLE_STATES)),
+        "description_state": ("=", "not_sent"),
+        "reading_date": (">=", lifecycle.DESCRIPTION_REQUIRED_FROM),
+    }
+
+
+def test_missing_description_is_explained_with_its_action():
+    explanation = explanations.DESCRIPTION_MISSING
+    assert explanation.meaning and explanation.todo
+    assert explanation.action == explanations.SEND_DESCRIPTION
+    assert explanation.action in explanations.ACTIONS
 
 
 def test_overdue_before_is_the_legal_delay():

@@ -12,7 +12,7 @@ from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.carpass_odoo.models import carpass_registration as registration_module
 
-from .common import CarpassCase, set_workflow
+from .common import CarpassCase, load_migration, set_workflow
 
 
 @tagged("post_install", "-at_install")
@@ -270,6 +270,94 @@ class TestOverview(CarpassCase):
         self.assertEqual(
             Registration.carpass_attention_summary()["overdue"], before["overdue"]
         )
+
+    def test_counter_counts_a_work_description_never_sent(self):
+        Registration = self.Registration.with_user(self.user_a)
+        before = Registration.carpass_attention_summary()["count"]
+        registration = self.make_registration()
+        registration.action_send()
+        self.assertEqual(registration.state, "accepted")
+        self.assertEqual(registration.description_state, "sent")
+        self.assertFalse(registration.needs_attention)
+        self.assertFalse(registration.description_missing)
+        # The garage adds a remark after the report: Car-Pass does not hold this
+        # description, and the law asks it with the reading.
+        registration.with_user(self.user_a).description_free_text = "Wipers replaced"
+        self.assertEqual(registration.description_state, "not_sent")
+        self.assertTrue(registration.description_missing)
+        self.assertTrue(registration.needs_attention, "a missing description is a duty")
+        self.assertEqual(Registration.carpass_attention_summary()["count"], before + 1)
+        scope = [("id", "=", registration.id)]
+        for name in ("needs_attention", "description_missing"):
+            with self.subTest(filter=name):
+                self.assertEqual(
+                    Registration.search(self.filter_domain(name) + scope),
+                    registration,
+                )
+        self.assertFalse(
+            Registration.search([("description_missing", "=", False)] + scope)
+        )
+        # Explained in plain language, with the one action on the form and the row.
+        explanation = registration.with_user(
+            self.user_a
+        ).description_missing_explanation
+        self.assertIn("description of the work", explanation)
+        self.assertIn("send the work description", explanation)
+        lines = self.company_a.with_user(self.manager_a).carpass_digest_lines()
+        line = next(line for line in lines if line["name"] == registration.name)
+        self.assertIn("work description", line["problem"])
+        for view_type in ("form", "list"):
+            arch = etree.fromstring(
+                Registration.get_views([(False, view_type)])["views"][view_type]["arch"]
+            )
+            buttons = arch.xpath(
+                "//*[@invisible='not description_missing']"
+                "/descendant-or-self::button[@name='action_carpass_send_description']"
+            )
+            self.assertTrue(buttons, view_type)
+        result = registration.with_user(self.user_a).action_carpass_send_description()
+        self.assertEqual(result["params"]["type"], "success", result)
+        self.assertEqual(registration.description_state, "sent")
+        self.assertFalse(registration.needs_attention)
+        self.assertEqual(Registration.carpass_attention_summary()["count"], before)
+
+    def test_first_send_and_old_readings_owe_no_description(self):
+        # Interrupted in its first send: Car-Pass may not hold it yet.
+        sending = self.make_registration(state="sending")
+        # Reported before the law asked for a description.
+        old = self.make_registration(
+            odometer=30000,
+            reading_date=self.today().replace(year=2023),
+            state="accepted",
+            request_guid="guid-of-2023",
+        )
+        for registration in sending | old:
+            self.assertEqual(registration.description_state, "not_sent")
+            self.assertFalse(registration.description_missing, registration.state)
+        self.assertFalse(old.needs_attention)
+
+    def test_upgrade_counts_descriptions_never_sent(self):
+        """Migration 18.0.1.3.0 sets the stored flag of existing registrations."""
+        missing = self.make_registration(state="accepted", request_guid="guid-old-1")
+        described = self.make_registration(
+            odometer=45200,
+            state="accepted",
+            request_guid="guid-old-2",
+            description_state="sent",
+        )
+        every = missing | described
+        self.env.flush_all()
+        # As stored before the upgrade: a never-sent description was no duty.
+        self.env.cr.execute(
+            "UPDATE carpass_registration SET needs_attention = FALSE WHERE id IN %s",
+            [tuple(every.ids)],
+        )
+        self.env.invalidate_all()
+        self.assertFalse(any(every.mapped("needs_attention")))
+        load_migration("18.0.1.3.0").migrate(self.env.cr, "18.0.1.2.0")
+        self.env.invalidate_all()
+        self.assertTrue(missing.needs_attention)
+        self.assertFalse(described.needs_attention)
 
     def test_submit_server_action_in_the_action_menu(self):
         server_action = self.env.ref("carpass_odoo.action_server_carpass_send")

@@ -2,9 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The retry cron: transport failures, unknown outcomes and concurrent workers."""
 
-import importlib.util
 from datetime import timedelta
-from pathlib import Path
 from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, api, fields
@@ -13,7 +11,13 @@ from odoo.tests import tagged
 
 from odoo.addons.carpass_odoo.models import carpass_registration as registration_module
 
-from .common import GARAGE_A, CarpassCase, CommittedQueueCase, set_workflow
+from .common import (
+    GARAGE_A,
+    CarpassCase,
+    CommittedQueueCase,
+    load_migration,
+    set_workflow,
+)
 
 POST_OBSERVATION = "POST /api/observation"
 
@@ -313,15 +317,6 @@ class TestRetryCronMigration(CarpassCase):
         self.assertEqual(cron.code, "model._cron_carpass_retry()")
         cron.code = "model._cron_carpass_drain()"
         self.env.flush_all()
-        path = (
-            Path(registration_module.__file__).parents[1]
-            / "migrations"
-            / "18.0.1.1.0"
-            / "post-migrate.py"
-        )
-        spec = importlib.util.spec_from_file_location("carpass_post_migrate", path)
-        migration = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(migration)
-        migration.migrate(self.env.cr, "18.0.1.0.0")
+        load_migration("18.0.1.1.0").migrate(self.env.cr, "18.0.1.0.0")
         self.env.invalidate_all()
         self.assertEqual(cron.code, "model._cron_carpass_retry()")

@@ -23,7 +23,7 @@ from odoo.addons.carpass_odoo.models.carpass_registration import (
     STATES,
 )
 
-from .common import CarpassCase, set_workflow
+from .common import CarpassCase, load_migration, set_workflow
 
 
 @tagged("post_install", "-at_install")
@@ -144,25 +144,10 @@ class TestTrustedReading(CarpassCase):
             {"vehicle_id": vehicle.id, "date": self.today(), "value": 45000}
         )
         set_workflow(registration, odometer_log_id=old_log.id)
-        migration = self.load_migration()
+        migration = load_migration("18.0.1.2.0", "post-trusted-readings.py")
         migration.migrate(self.env.cr, "18.0.1.1.0")
         self.assertFalse(old_log.exists())
         self.assertEqual(self.fleet_values(vehicle), [])
-
-    @staticmethod
-    def load_migration():
-        import importlib.util  # noqa: PLC0415 -- a file of the migrations folder
-
-        from odoo.modules.module import get_module_path  # noqa: PLC0415
-
-        path = (
-            f"{get_module_path('carpass_odoo')}/migrations/18.0.1.2.0/"
-            "post-trusted-readings.py"
-        )
-        spec = importlib.util.spec_from_file_location("trusted_readings", path)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return module
 
     # Cases 3 and 4: server-side invariants ---------------------------------------
 

@@ -19,7 +19,8 @@ CONFIRM = "confirm"  # a manager confirms the data as correct
 CORRECTION_FORM = "correction_form"  # the signed paper correction form
 CHECK_AT_CARPASS = "check_at_carpass"  # ask Car-Pass for its status, look there
 SEND = "send"  # send (again) as it is
-ACTIONS = (EDIT, CONFIRM, CORRECTION_FORM, CHECK_AT_CARPASS, SEND)
+SEND_DESCRIPTION = "send_description"  # send the work description
+ACTIONS = (EDIT, CONFIRM, CORRECTION_FORM, CHECK_AT_CARPASS, SEND, SEND_DESCRIPTION)
 
 
 def _lt(message):
@@ -120,6 +121,21 @@ LOCAL_FINDING = Explanation(
         "right, send it as it is."
     ),
     EDIT,
+)
+
+
+# Car-Pass holds the reading but never received its work description
+# (``lifecycle.description_missing``): a duty of its own, without a remark.
+DESCRIPTION_MISSING = Explanation(
+    _lt(
+        "Car-Pass received this car's reading but not the description of the work "
+        "done, which the law asks with every report since 1 January 2024."
+    ),
+    _lt(
+        "Check the activities and job lines on the Work Description tab, then send "
+        "the work description."
+    ),
+    SEND_DESCRIPTION,
 )
 
 

@@ -15,7 +15,7 @@ views show the model's computed booleans, never a list of states.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from .exceptions import (
     CarpassLookupUnsupportedError,
@@ -50,6 +50,8 @@ SENDABLE_STATES = ("draft", "error", "anomaly", "rejected")
 FLAGGED_STATES = ("anomaly", "rejected")
 # Car-Pass holds an observation it describes (see the work description).
 DESCRIBABLE_STATES = ("ongoing", "waiting", "anomaly", "accepted", "confirmed")
+# The law asks a work description with every reading taken from this day on.
+DESCRIPTION_REQUIRED_FROM = date(2024, 1, 1)
 
 _STATE_FOR_STATUS = {
     Status.ONGOING: "ongoing",
@@ -115,14 +117,52 @@ def reading_is_trusted(state, odometer_work=False):
     return bool(odometer_work) and state in PENDING_STATES
 
 
-def needs_attention(state, *, description_failed=False, outcome_unknown=False):
+def needs_attention(
+    state, *, description_failed=False, description_missing=False, outcome_unknown=False
+):
     """True when a legal duty is open and a user must act.
 
     The reading is not sent yet, failed, flagged or refused (``ATTENTION_STATES``),
-    its work description failed (``description_failed``), or Car-Pass's outcome
-    of the last send is unknown (``outcome_unknown``).
+    its work description failed (``description_failed``) or was never sent while
+    due (``description_missing``, see ``description_missing``), or Car-Pass's
+    outcome of the last send is unknown (``outcome_unknown``).
     """
-    return bool(state in ATTENTION_STATES or description_failed or outcome_unknown)
+    return bool(
+        state in ATTENTION_STATES
+        or description_failed
+        or description_missing
+        or outcome_unknown
+    )
+
+
+def description_missing(state, *, known_to_carpass, description_unsent, reading_date):
+    """True when the work description is due and Car-Pass never received it.
+
+    Due: Car-Pass holds the reading (``known_to_carpass``: it gave a request id)
+    in a state that takes a description (``DESCRIBABLE_STATES``: not a refused
+    one), and the reading is dated from ``DESCRIPTION_REQUIRED_FROM`` on, when the
+    law made it mandatory. A reading still on its first way to Car-Pass
+    ("sending", no request id) is not due yet: its description leaves right after
+    the answer. ``description_unsent``: never sent, or changed since it was (a
+    failed one is ``description_failed`` in ``needs_attention``).
+    """
+    return bool(
+        known_to_carpass
+        and state in DESCRIBABLE_STATES
+        and description_unsent
+        and reading_date
+        and reading_date >= DESCRIPTION_REQUIRED_FROM
+    )
+
+
+def description_missing_domain():
+    """``description_missing`` as an Odoo domain (plain lists), for searching."""
+    return [
+        ("request_guid", "!=", False),
+        ("state", "in", list(DESCRIBABLE_STATES)),
+        ("description_state", "=", "not_sent"),
+        ("reading_date", ">=", DESCRIPTION_REQUIRED_FROM),
+    ]
 
 
 def overdue_before(today, max_days_late):

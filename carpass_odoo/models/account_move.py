@@ -76,7 +76,8 @@ class AccountMove(models.Model):
     carpass_report_missing = fields.Boolean(
         string="Car-Pass Report Missing",
         compute="_compute_carpass_report_status",
-        help="A repair invoiced here has no reading Car-Pass received.",
+        help="A repair invoiced here has no reading Car-Pass received, and its report "
+        "was not skipped on purpose.",
     )
 
     @api.depends("carpass_repair_ids")
@@ -90,7 +91,9 @@ class AccountMove(models.Model):
             missing = False
             for repair in move.sudo().carpass_repair_ids:
                 registration = repair.carpass_registration_ids[:1]
-                missing = missing or not registration.request_guid
+                missing = missing or not (
+                    registration.request_guid or repair.carpass_skipped
+                )
                 state = (
                     labels[registration.state]
                     if registration

@@ -338,12 +338,20 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
     # Computes
     # ------------------------------------------------------------
 
-    @api.depends("state", "outcome_unknown", "description_state")
+    @api.depends(
+        "state", "outcome_unknown", "description_state", "request_guid", "reading_date"
+    )
     def _compute_needs_attention(self):
         for registration in self:
             registration.needs_attention = lifecycle.needs_attention(
                 registration.state,
                 description_failed=registration.description_state == "error",
+                description_missing=lifecycle.description_missing(
+                    registration.state,
+                    known_to_carpass=bool(registration.request_guid),
+                    description_unsent=registration.description_state == "not_sent",
+                    reading_date=registration.reading_date,
+                ),
                 outcome_unknown=registration.outcome_unknown,
             )
 

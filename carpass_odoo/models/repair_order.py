@@ -271,6 +271,13 @@ class RepairOrder(RepairOrderCompanyRules, models.Model):
         search="_search_carpass_reported",
         help="Car-Pass received the reading of this repair.",
     )
+    carpass_skipped = fields.Boolean(
+        string="Not Reported on Purpose",
+        compute="_compute_carpass_reported",
+        search="_search_carpass_skipped",
+        help="The report was skipped with a reason (foreign vehicle, over 3.5 t, ...): "
+        "Car-Pass is owed nothing.",
+    )
     carpass_reading_hint = fields.Char(
         string="Last Known Reading",
         compute="_compute_carpass_reading_help",
@@ -284,24 +291,43 @@ class RepairOrder(RepairOrderCompanyRules, models.Model):
         "ending the repair.",
     )
 
-    @api.depends("carpass_registration_ids.request_guid")
+    @api.depends(
+        "carpass_registration_ids.request_guid", "carpass_registration_ids.state"
+    )
     def _compute_carpass_reported(self):
         for repair in self:
-            repair.carpass_reported = bool(
-                repair.sudo().carpass_registration_ids.filtered("request_guid")
+            registrations = repair.sudo().carpass_registration_ids
+            repair.carpass_reported = bool(registrations.filtered("request_guid"))
+            repair.carpass_skipped = bool(registrations) and all(
+                registration.state == "skipped" for registration in registrations
             )
 
     def _search_carpass_reported(self, operator, value):
-        # The accountant's filter: searched without Car-Pass rights, only the fact.
+        return self._carpass_search_registrations(
+            operator, value, [("request_guid", "!=", False)]
+        )
+
+    def _search_carpass_skipped(self, operator, value):
+        return self._carpass_search_registrations(
+            operator, value, [("state", "=", "skipped")]
+        )
+
+    def _carpass_search_registrations(self, operator, value, domain):
+        """Repairs with (or without) a registration matching ``domain``.
+
+        The accountant's filter: searched without Car-Pass rights, only the fact.
+        """
         if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(self.env._("Unsupported search on 'Reported to Car-Pass'."))
-        reported = (
+            raise UserError(
+                self.env._("Unsupported search on the Car-Pass report of repairs.")
+            )
+        matching = (
             self.env["carpass.registration"]
             .sudo()
-            ._search([("request_guid", "!=", False), ("repair_id", "!=", False)])
+            ._search(domain + [("repair_id", "!=", False)])
         )
         inside = (operator == "=") == value
-        return [("id", "in" if inside else "not in", reported.subselect("repair_id"))]
+        return [("id", "in" if inside else "not in", matching.subselect("repair_id"))]
 
     @api.depends(
         "carpass_vehicle_id",

@@ -662,6 +662,10 @@ class ResCompany(models.Model):
                 problem = registration.description_message or self.env._(
                     "The work description failed."
                 )
+            elif registration.description_missing:
+                problem = self.env._(
+                    "Car-Pass never received the work description: send it."
+                )
             lines.append(
                 {
                     "name": registration.name,

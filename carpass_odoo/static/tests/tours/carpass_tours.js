@@ -415,7 +415,7 @@ tours.add("carpass_garage_day_nl", {
         menuStep("carpass_odoo.menu_carpass_compliance", "Open the compliance dashboard"),
         {
             content: "The dashboard shows the reports per establishment",
-            trigger: ".o_pivot .o_pivot_header_cell_closed:contains(Test Garage A)",
+            trigger: ".o_pivot th.o_pivot_header_cell_opened:contains(Test Garage A)",
         },
         {
             content: "with the share of flagged readings",
