@@ -1103,58 +1103,80 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
 
         Fleet logs them in the vehicle's unit; the checks compare kilometres.
         """
-        domain = [("vehicle_id", "=", vehicle.id)]
-        if exclude_log:
-            domain.append(("id", "!=", exclude_log.id))
-        logs = (
-            self.env["fleet.vehicle.odometer"]
-            .sudo()
-            .search_fetch(
-                domain,
-                ["date", "value", "carpass_odometer_work"],
-                order="date desc, id desc",
+        return self._carpass_logged_readings(vehicle, exclude_log)[0]
+
+    @api.model
+    def _carpass_logged_readings(self, vehicle, exclude_log=None):
+        """(history, reported_vin) of ``vehicle`` from its Fleet log, in one query.
+
+        ``history``: the latest ``checks.HISTORY_WINDOW`` dated log lines
+        (``exclude_log`` left out), newest first, as ``checks.PastReading`` in km.
+        ``reported_vin``: the VIN Car-Pass accepted with the newest of these lines
+        that a trusted registration (``lifecycle.TRUSTED_STATES``) wrote, or None.
+        The registration of each line is joined to its line rather than searched
+        apart: the checks run when the wizard opens and again under the send's row
+        lock, and a query more on each would cost every submission two.
+        """
+        Odometer = self.env["fleet.vehicle.odometer"]
+        Odometer.flush_model(
+            ["vehicle_id", "date", "value", "carpass_odometer_work"]
+            + ["carpass_registration_id"]
+        )
+        self.flush_model(["state", "last_sent_vin"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT log.date, log.value, log.carpass_odometer_work,
+                       registration.state, registration.last_sent_vin
+                  FROM fleet_vehicle_odometer log
+             LEFT JOIN carpass_registration registration
+                    ON registration.id = log.carpass_registration_id
+                 WHERE log.vehicle_id = %(vehicle)s AND log.date IS NOT NULL
+                   AND log.id != %(exclude)s
+              ORDER BY log.date DESC, log.id DESC
+                 LIMIT %(limit)s
+                """,
+                vehicle=vehicle.id,
+                exclude=exclude_log.id if exclude_log else 0,
                 limit=checks.HISTORY_WINDOW,
             )
         )
-        return [
-            checks.PastReading(
-                reading_date=log.date,
-                reading=int(units.to_km(log.value, vehicle.odometer_unit)),
-                odometer_work=log.carpass_odometer_work,
+        history, reported_vin = [], None
+        for day, value, odometer_work, state, last_sent_vin in self.env.cr.fetchall():
+            history.append(
+                checks.PastReading(
+                    reading_date=day,
+                    reading=int(units.to_km(value, vehicle.odometer_unit)),
+                    odometer_work=bool(odometer_work),
+                )
             )
-            for log in logs
-            if log.date
-        ]
+            if reported_vin is None and state in lifecycle.TRUSTED_STATES:
+                reported_vin = last_sent_vin or None
+        return history, reported_vin
 
     @api.model
-    def _carpass_vehicle_facts(self, vehicle, vin, exclude=None):
-        """What the checks compare a typed VIN and date with, for ``vehicle``.
+    def _carpass_check_context(self, vehicle, vin, exclude_log=None):
+        """The vehicle's side of ``checks.check_observation`` for a typed ``vin``.
 
-        ``first_use_date``, ``vehicle_vin`` (Fleet's), ``reported_vin`` (what Car-Pass
-        accepted for the vehicle in its latest trusted registration, ``exclude``
-        left out) and ``other_vehicle`` (the plate of another vehicle of the
-        company with that VIN): the keyword arguments of checks.check_observation.
-        Two look-ups with limit 1, whatever the vehicle's reading history.
+        ``history`` and ``reported_vin`` (``_carpass_logged_readings``),
+        ``first_use_date``, ``vehicle_vin`` (Fleet's) and ``other_vehicle`` (the
+        plate of another vehicle of the company with that VIN, looked for only when
+        the VIN is not this vehicle's own): the checks' keyword arguments.
         """
         if not vehicle:
-            return {}
+            return {"history": []}
         vehicle = vehicle.sudo()
-        reported = self.sudo().search_fetch(
-            [
-                ("vehicle_id", "=", vehicle.id),
-                ("id", "not in", (exclude or self.browse())._origin.ids),
-                ("state", "in", lifecycle.TRUSTED_STATES),
-                ("last_sent_vin", "!=", False),
-            ],
-            ["last_sent_vin"],
-            order="reading_date desc, id desc",
-            limit=1,
-        )
+        history, reported_vin = self._carpass_logged_readings(vehicle, exclude_log)
+        own_vin = checks.normalize_vin(vehicle.vin_sn or "")
+        other_vehicle = None
+        if checks.normalize_vin(vin or "") not in ("", own_vin):
+            other_vehicle = vehicle._carpass_vin_owner_name(vin)
         return {
+            "history": history,
             "first_use_date": vehicle.carpass_first_use_date or None,
             "vehicle_vin": vehicle.vin_sn or None,
-            "reported_vin": reported.last_sent_vin or None,
-            "other_vehicle": vehicle._carpass_vin_owner_name(vin),
+            "reported_vin": reported_vin,
+            "other_vehicle": other_vehicle,
         }
 
     def _carpass_findings(self):
@@ -1164,10 +1186,11 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
             reading=self.odometer,
             reading_date=self.reading_date,
             today=belgian_today(),
-            history=self._carpass_history(self.vehicle_id, self.odometer_log_id),
             odometer_work=self.odometer_work,
             odometer_unit=self.odometer_unit,
-            **self._carpass_vehicle_facts(self.vehicle_id, self.vin, exclude=self),
+            **self._carpass_check_context(
+                self.vehicle_id, self.vin, self.odometer_log_id
+            ),
         )
 
     def _set_local_issues(self, findings):

@@ -209,8 +209,7 @@ class CarpassHistoryWizard(CarpassInputGuard, models.TransientModel):
             reading=self.odometer,
             reading_date=self.reading_date or today,
             today=today,
-            history=self._past_readings(),
-            **self.env["carpass.registration"]._carpass_vehicle_facts(
+            **self.env["carpass.registration"]._carpass_check_context(
                 self.vehicle_id, self.vin
             ),
         )

@@ -130,13 +130,10 @@ class CarpassRegistrationWizard(models.TransientModel):
             reading=self.odometer_km,
             reading_date=self.reading_date or belgian_today(),
             today=belgian_today(),
-            history=registration._carpass_history(
-                registration.vehicle_id, registration.odometer_log_id
-            ),
             odometer_work=self.odometer_work,
             odometer_unit=self.odometer_unit,
-            **registration._carpass_vehicle_facts(
-                registration.vehicle_id, self.vin, exclude=registration
+            **registration._carpass_check_context(
+                registration.vehicle_id, self.vin, registration.odometer_log_id
             ),
         )
 
