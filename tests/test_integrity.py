@@ -333,3 +333,16 @@ class TestIntegrity(CarpassCase):
         ).action_carpass_test_connection()
         self.assertEqual(result["params"]["type"], "success")
         self.assertTrue(self.company_a.carpass_default_activity_id)
+
+    def test_a_report_that_may_have_reached_car_pass_is_not_deleted(self):
+        unknown = set_workflow(
+            self.make_registration(), state="error", outcome_unknown=True
+        )
+        sending = set_workflow(self.make_registration(), state="sending")
+        for registration in unknown | sending:
+            with self.assertRaises(UserError):
+                registration.with_user(self.manager_a).unlink()
+            self.assertTrue(registration.exists())
+        never_sent = self.make_registration()
+        never_sent.with_user(self.manager_a).unlink()
+        self.assertFalse(never_sent.exists())

@@ -705,7 +705,9 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_reported(self):
-        if any(registration.request_guid for registration in self):
+        # Also what may have arrived (outcome unknown) or is on its way: its calls
+        # to Car-Pass are the trace to look it up with.
+        if any(registration._carpass_reached() for registration in self):
             raise UserError(
                 _("A registration that reached Car-Pass cannot be deleted.")
             )
