@@ -224,6 +224,9 @@ class TestIntegrity(CarpassCase):
         self.assertEqual(line.value, 45321)
         self.assertEqual(line.carpass_registration_id, registration)
         self.assertFalse(hand_typed.carpass_registration_id)
+        # Fleet's list and form show these lines read-only, by this flag.
+        self.assertTrue(line.with_user(self.user_a).carpass_reported)
+        self.assertFalse(hand_typed.with_user(self.user_a).carpass_reported)
         self.assertEqual(Odometer.search_count([("value", "=", 999999)]), 0)
 
     def test_hand_typed_fleet_lines_work_as_in_fleet(self):

@@ -29,6 +29,18 @@ class FleetVehicleOdometer(models.Model):
         "declared as odometer work): see lifecycle.reading_is_trusted.",
     )
 
+    carpass_reported = fields.Boolean(
+        string="Reported to Car-Pass",
+        compute="_compute_carpass_reported",
+        help="The reading of a Car-Pass registration: only that registration "
+        "changes it.",
+    )
+
+    @api.depends(_LINK_FIELD)
+    def _compute_carpass_reported(self):
+        for line in self:
+            line.carpass_reported = bool(line.sudo()[_LINK_FIELD].id)
+
     def init(self):
         # The checks read a vehicle's latest readings: keep that an index scan at any size.
         self.env.cr.execute(
