@@ -64,6 +64,9 @@ class CarpassAddonRows:
     UI or RPC (their access rights are read-only too). The send pipeline, the
     confirmation and the purge cron write them as superuser. They go with their
     registration, which cannot be deleted once it reached Car-Pass.
+
+    A model protects only some of its rows by overriding ``_carpass_protected``,
+    and says why in ``_carpass_protection_message``.
     """
 
     # Odoo rebuilds the bases of its model classes: a mixin adds no instance layout.
@@ -71,24 +74,29 @@ class CarpassAddonRows:
 
     @api.model_create_multi
     def create(self, vals_list):
-        self._carpass_check_addon_write()
+        if not self.env.su and any(
+            self.browse()._carpass_protected(vals) for vals in vals_list
+        ):
+            raise AccessError(self._carpass_protection_message())
         return super().create(vals_list)
 
     def write(self, vals):
-        self._carpass_check_addon_write()
+        if not self.env.su and self._carpass_protected(vals):
+            raise AccessError(self._carpass_protection_message())
         return super().write(vals)
 
     def unlink(self):
-        self._carpass_check_addon_write()
+        if not self.env.su and self._carpass_protected():
+            raise AccessError(self._carpass_protection_message())
         return super().unlink()
 
-    @api.model
-    def _carpass_check_addon_write(self):
-        if self.env.su:
-            return
-        raise AccessError(
-            self.env._(
-                "Car-Pass's remarks and the calls to Car-Pass are recorded by the "
-                "addon alone: they cannot be created, changed or deleted."
-            )
+    def _carpass_protected(self, vals=None):
+        """True when creating (``self`` empty) or changing rows of ``self`` with
+        ``vals`` (``None``: deleting them) is the addon's alone: every row here."""
+        return True
+
+    def _carpass_protection_message(self):
+        return self.env._(
+            "Car-Pass's remarks and the calls to Car-Pass are recorded by the "
+            "addon alone: they cannot be created, changed or deleted."
         )

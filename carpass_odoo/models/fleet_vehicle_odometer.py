@@ -1,13 +1,14 @@
 # Copyright 2026 carpass_odoo contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+
+from .carpass_access import CarpassAddonRows
 
 # What a user may not give a reading of Car-Pass, nor take from it.
 _LINK_FIELD = "carpass_registration_id"
 
 
-class FleetVehicleOdometer(models.Model):
+class FleetVehicleOdometer(CarpassAddonRows, models.Model):
     _inherit = "fleet.vehicle.odometer"
 
     # Fleet's name ("vehicle / date"), computed before the INSERT rather than by an
@@ -58,35 +59,15 @@ class FleetVehicleOdometer(models.Model):
     # and deletes it; a reading is corrected on its registration. Lines typed in
     # Fleet without a registration stay Fleet's, as before.
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        if any(vals.get(_LINK_FIELD) for vals in vals_list):
-            self._carpass_refuse_reported()
-        return super().create(vals_list)
+    def _carpass_protected(self, vals=None):
+        """A new line linked to a registration, a change of any line's link, or a
+        change or deletion of a linked line (read as superuser)."""
+        if not self:
+            return bool((vals or {}).get(_LINK_FIELD))
+        return _LINK_FIELD in (vals or {}) or bool(self.sudo().filtered(_LINK_FIELD))
 
-    def write(self, vals):
-        if _LINK_FIELD in vals or self._carpass_reported_lines():
-            self._carpass_refuse_reported()
-        return super().write(vals)
-
-    def unlink(self):
-        if self._carpass_reported_lines():
-            self._carpass_refuse_reported()
-        return super().unlink()
-
-    def _carpass_reported_lines(self):
-        """The lines of ``self`` that hold a registration's reading (read as superuser)."""
-        if self.env.su:
-            return self.browse()
-        return self.sudo().filtered(_LINK_FIELD)
-
-    @api.model
-    def _carpass_refuse_reported(self):
-        if self.env.su:
-            return
-        raise AccessError(
-            self.env._(
-                "This odometer reading was reported to Car-Pass: only its Car-Pass "
-                "registration changes it. Correct the reading on the registration."
-            )
+    def _carpass_protection_message(self):
+        return self.env._(
+            "This odometer reading was reported to Car-Pass: only its Car-Pass "
+            "registration changes it. Correct the reading on the registration."
         )
