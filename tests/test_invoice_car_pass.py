@@ -200,9 +200,9 @@ class TestInvoiceCarPassStatus(CarpassCase):
         views = Repair.get_views(action["views"])["views"]
         self.assertLessEqual({"list", "form"}, set(views))
         domain = self.accountant_filter_domain()
-        rows = Repair.web_search_read(
-            domain, self.view_fields(views["list"]["arch"])
-        )["records"]
+        rows = Repair.web_search_read(domain, self.view_fields(views["list"]["arch"]))[
+            "records"
+        ]
         row = next(row for row in rows if row["id"] == repair.id)
         self.assertEqual(row["carpass_state"], "draft")
         self.assertEqual(row["carpass_vin"], repair.carpass_vin)

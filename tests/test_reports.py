@@ -313,7 +313,9 @@ class TestReports(HttpCase, CarpassCase):
                 self.assertIn(value, text)
             self.assertEqual("VIN:" in text, bool(expected))
         # The form shows the same to the accountant.
-        self.assertEqual(repair_invoice.with_user(accountant).carpass_vins, repair.carpass_vin)
+        self.assertEqual(
+            repair_invoice.with_user(accountant).carpass_vins, repair.carpass_vin
+        )
 
     def test_repair_order_and_invoice_print_the_reading_car_pass_accepted(self):
         """The mechanic typed 5842; the window sent 58421, which Car-Pass accepted."""

@@ -3,7 +3,6 @@
 from odoo import _, api, fields, models
 
 
-
 class AccountMove(models.Model):
     _inherit = "account.move"
 
