@@ -25,7 +25,7 @@ from odoo.addons.carpass_odoo.models.carpass_messages import (
     history_error_message,
 )
 
-from .common import CarpassCase
+from .common import CarpassCase, load_migration
 
 LANGUAGES = ("nl_BE", "fr_BE")
 
@@ -173,16 +173,21 @@ class TestTranslations(CarpassCase):
         user.lang = "nl_BE"
         return records.with_user(user).with_context(lang="nl_BE")
 
-    def test_remark_recorded_by_the_cron_reads_in_the_users_language(self):
-        """The retry cron checks in English; the mechanic reads the remark in Dutch."""
+    def round_reading_remark_of_the_cron(self):
+        """The remark on a round reading (20,000 km), as the retry cron records it:
+        checked in English."""
         registration = self.make_registration(odometer=20_000)
         cron_env = self.env(context={"lang": "en_US"})
         registration.with_env(cron_env)._set_local_issues(
             registration.with_env(cron_env)._carpass_findings()
         )
-        issue = registration.issue_ids.filtered(
+        return registration.issue_ids.filtered(
             lambda issue: issue.code == checks.ROUND_READING
         )
+
+    def test_remark_recorded_by_the_cron_reads_in_the_users_language(self):
+        """The retry cron checks in English; the mechanic reads the remark in Dutch."""
+        issue = self.round_reading_remark_of_the_cron()
         self.assertIn("round number", issue.message)
         dutch = self.dutch(issue).explanation
         self.assertIn("rond getal", dutch)
@@ -193,6 +198,22 @@ class TestTranslations(CarpassCase):
         # A remark whose values do not make a text keeps the one first written.
         issue.sudo().params = {"unexpected": 1}
         self.assertEqual(issue.explanation, issue.message)
+
+    def test_upgrade_gives_remarks_recorded_before_their_values(self):
+        """A remark recorded in English before 18.0.1.4.0 reads in Dutch after it."""
+        issue = self.round_reading_remark_of_the_cron()
+        self.env.cr.execute(
+            "UPDATE carpass_registration_issue SET params = NULL WHERE id = %s",
+            issue.ids,
+        )
+        issue.invalidate_recordset()
+        self.assertNotIn("rond getal", self.dutch(issue).explanation)
+        load_migration("18.0.1.4.0", "post-migrate-remarks.py").migrate(
+            self.env.cr, "18.0.1.3.0"
+        )
+        issue.invalidate_recordset()
+        self.assertEqual(issue.params, {"reading": 20_000})
+        self.assertIn("20.000 km", self.dutch(issue).explanation)
 
     def test_calls_to_car_pass_show_a_translated_result(self):
         registration = self.make_registration()
