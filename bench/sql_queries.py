@@ -20,7 +20,7 @@ import sys
 
 from bench import odoo_env
 from bench.local_checks import _insert_readings
-from bench.submit_path import _press_send, web_context
+from bench.submit_path import _check_sent, _press_send, web_context
 
 HISTORY_SIZES = (10, 10_000)
 MAX_QUERIES = 25
@@ -87,6 +87,8 @@ def main(argv=None):
                 else:
                     _press_send(registration)
                 queries = env.cr.sql_log_count - before
+                if kind != KINDS[0]:
+                    _check_sent(registration)
                 if kind in warmed:
                     counts[kind, size].append(queries)
                 warmed.add(kind)

@@ -13,11 +13,12 @@ from datetime import date, datetime, timedelta
 
 from freezegun import freeze_time
 
+from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
 from odoo.addons.carpass_odoo.carpass import checks
 from odoo.addons.carpass_odoo.carpass.clock import belgian_today
-from odoo.addons.carpass_odoo.models.carpass_messages import format_day
+from odoo.addons.carpass_odoo.models.carpass_messages import format_day, format_moment
 
 from .common import CarpassCase
 
@@ -135,3 +136,34 @@ class TestBelgianTime(CarpassCase):
                 self.assertFalse(vehicle.carpass_history_state == "expired")
                 stored = self.simulator.admin.observations(vin=vehicle.vin_sn)
                 self.assertEqual(stored[0]["reading_date"], belgian.isoformat())
+
+    def test_maintenance_says_when_to_try_again_in_belgian_time(self):
+        """A maintenance on a Tuesday: no Thursday window, Car-Pass's Retry-After."""
+        self.env["res.lang"]._activate_lang("nl_BE")
+        # Tuesday 1 December 2026, 14:00 UTC = 15:00 in Brussels; back at 16:30.
+        self.at("2026-12-01T14:00:00+00:00")
+        self.simulator.admin.settings(maintenance=True, maintenance_retry_after=5400)
+        self.addCleanup(self.simulator.admin.settings, maintenance=False)
+        back = datetime(2026, 12, 1, 15, 30)
+        messages = {}
+        with self.assertRaises(UserError) as caught:
+            self.company_a.action_carpass_test_connection()
+        messages["test connection"] = str(caught.exception)
+        registration = self.make_registration(odometer=45321)
+        registration.action_send()
+        messages["send"] = registration.error_message
+        vehicle = self.make_vehicle()
+        wizard = self.env["carpass.history.wizard"].create(
+            {"vehicle_id": vehicle.id, "odometer": 12345}
+        )
+        with self.assertRaises(UserError) as caught:
+            wizard.action_request()
+        messages["history"] = str(caught.exception)
+        for name, message in messages.items():
+            with self.subTest(name):
+                self.assertIn("in maintenance", message)
+                self.assertNotIn("Thursday", message)
+                self.assertIn(format_moment(self.env, back), message)
+                self.assertIn("Belgian time", message)
+        dutch = self.env(context=dict(self.env.context, lang="nl_BE"))
+        self.assertIn("16:30", format_moment(dutch, back), "24-hour, Brussels")

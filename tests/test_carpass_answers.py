@@ -12,7 +12,11 @@ from datetime import UTC, date, datetime
 import pytest
 from carpass import CarpassProtocolError, Status, payloads
 from carpass.exceptions import answer_excerpt
-from carpass.maintenance import in_maintenance_window, maintenance_window_end
+from carpass.maintenance import (
+    in_maintenance_window,
+    maintenance_window_end,
+    try_again_at,
+)
 
 GUID = "3f2b8c1e-0d4a-4e57-9a61-2b7c5d9e8f10"
 
@@ -257,3 +261,13 @@ class TestActivityFiles:
         with pytest.raises(payloads.ActivityFileError) as caught:
             payloads.parse_activity_file(content)
         assert reason in str(caught.value)
+
+
+class TestTryAgainAt:
+    def test_retry_after_counted_from_now(self):
+        now = datetime(2026, 12, 1, 14, 0, tzinfo=UTC)
+        assert try_again_at(5400, now) == datetime(2026, 12, 1, 15, 30)
+
+    def test_no_retry_after_no_moment(self):
+        assert try_again_at(None) is None
+        assert try_again_at(0) is None

@@ -842,3 +842,94 @@ def test_check_observation_sorts_blocking_warning_info():
     assert findings[-1].severity == Severity.INFO
     assert checks.has_blocking(findings)
     assert not checks.has_blocking([f for f in findings if f.severity != "blocking"])
+
+
+# The vehicle's identity: VIN in Fleet, VIN reported before, first registration -----
+
+OTHER_VIN = "VF1RFB00X56123456"
+
+
+def test_a_vin_that_is_not_the_vehicle_s_warns():
+    findings = checks.check_vin_identity(OTHER_VIN, vehicle_vin=VALID_VIN)
+    finding = only(findings, checks.VIN_DIFFERS_FROM_VEHICLE)
+    assert finding.severity == Severity.WARNING
+    assert OTHER_VIN in finding.message and VALID_VIN in finding.message
+
+
+def test_a_vin_that_is_not_the_one_reported_before_warns():
+    findings = checks.check_vin_identity(
+        OTHER_VIN, vehicle_vin=OTHER_VIN, reported_vin=VALID_VIN
+    )
+    assert codes(findings) == {checks.VIN_DIFFERS_FROM_REPORTED}
+    finding = only(findings, checks.VIN_DIFFERS_FROM_REPORTED)
+    assert finding.severity == Severity.WARNING
+    assert VALID_VIN in finding.message
+
+
+def test_another_vehicle_s_vin_warns_naming_its_plate():
+    findings = checks.check_vin_identity(VALID_VIN, other_vehicle="1-ABC-123")
+    finding = only(findings, checks.VIN_OF_OTHER_VEHICLE)
+    assert finding.severity == Severity.WARNING
+    assert "1-ABC-123" in finding.message
+
+
+def test_the_same_vin_written_otherwise_is_the_same_vin():
+    assert not checks.check_vin_identity(
+        f"  {VALID_VIN.lower()} ",
+        vehicle_vin=VALID_VIN.lower(),
+        reported_vin=f"{VALID_VIN} ",
+    )
+
+
+def test_nothing_to_compare_gives_no_identity_finding():
+    assert not checks.check_vin_identity(VALID_VIN)
+    # A missing VIN is check_vin's finding, not a mismatch.
+    assert not checks.check_vin_identity("", vehicle_vin=VALID_VIN)
+
+
+def test_check_observation_warns_on_the_identity_without_blocking():
+    findings = checks.check_observation(
+        vin=OTHER_VIN,
+        reading=45_123,
+        reading_date=TODAY,
+        today=TODAY,
+        history=[],
+        vehicle_vin=VALID_VIN,
+        reported_vin=VALID_VIN,
+        other_vehicle="1-FOC-001",
+    )
+    assert codes(findings) == {
+        checks.VIN_DIFFERS_FROM_VEHICLE,
+        checks.VIN_DIFFERS_FROM_REPORTED,
+        checks.VIN_OF_OTHER_VEHICLE,
+    }
+    assert not checks.has_blocking(findings)
+
+
+def test_a_reading_before_the_first_registration_warns():
+    findings = check_first_use(TODAY - timedelta(days=3), TODAY - timedelta(days=2))
+    finding = only(findings, checks.DATE_BEFORE_FIRST_USE)
+    assert finding.severity == Severity.WARNING
+    assert not checks.has_blocking(findings)
+    assert (TODAY - timedelta(days=2)).isoformat() in finding.message
+
+
+@pytest.mark.parametrize("days_after", [0, 1, 4000])
+def test_a_reading_on_or_after_the_first_registration_passes(days_after):
+    first_use = TODAY - timedelta(days=4000)
+    findings = check_first_use(first_use + timedelta(days=days_after), first_use)
+    assert checks.DATE_BEFORE_FIRST_USE not in codes(findings)
+
+
+def test_an_unknown_first_registration_is_not_checked():
+    assert checks.DATE_BEFORE_FIRST_USE not in codes(check_first_use(TODAY, None))
+
+
+def check_first_use(reading_date, first_use_date):
+    return checks.check_reading(
+        reading=45_123,
+        reading_date=reading_date,
+        today=TODAY,
+        history=[],
+        first_use_date=first_use_date,
+    )

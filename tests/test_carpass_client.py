@@ -17,6 +17,7 @@ from carpass import (
     CarpassClient,
     CarpassError,
     CarpassNotFoundError,
+    CarpassOrganisationError,
     CarpassProtocolError,
     CarpassTimeoutError,
     CarpassUnavailableError,
@@ -26,6 +27,7 @@ from carpass import (
     Status,
     WorkDescription,
 )
+from carpass.client import clean_base_url, names_a_path
 from carpass.sessions import close_pooled_sessions, pooled_session
 
 from tests import simulator_fixtures
@@ -471,6 +473,13 @@ class TestErrors:
             "FORBIDDEN_ORGANISATION",
         )
 
+    def test_a_wrong_enterprise_number_is_told_apart_from_the_password(self, client):
+        observation = make_observation(enterprise_number=GARAGE_B.enterprise)
+        with pytest.raises(CarpassOrganisationError) as caught:
+            client.create_observation(observation)
+
+        assert caught.value.fields == ("enterpriseOrganisation",)
+
     def test_another_garages_request_is_not_found(self, simulator, client):
         guid = client.create_observation(make_observation()).request_guid
 
@@ -740,3 +749,29 @@ class _FakeMessage:
     def get_all(self, name, default=None):
         value = self._headers.get(name)
         return [value] if value else default
+
+
+@pytest.mark.parametrize(
+    ("typed", "clean"),
+    [
+        (" http://127.0.0.1:8765/api ", "http://127.0.0.1:8765/api"),
+        ("https://ws.example.be/api\n", "https://ws.example.be/api"),
+        ("   ", ""),
+        (None, None),
+    ],
+)
+def test_urls_are_cleaned_of_surrounding_spaces(typed, clean):
+    assert clean_base_url(typed) == clean
+
+
+@pytest.mark.parametrize(
+    ("url", "has_path"),
+    [
+        ("http://127.0.0.1:8765/api", True),
+        ("http://127.0.0.1:8765/api/", True),
+        ("http://127.0.0.1:8765", False),
+        ("http://127.0.0.1:8765/", False),
+    ],
+)
+def test_a_url_without_the_api_path_is_told(url, has_path):
+    assert names_a_path(url) is has_path

@@ -12,6 +12,7 @@ import tempfile
 
 import polib
 
+from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 from odoo.tools.misc import file_path
 
@@ -181,19 +182,37 @@ class TestCorrectionForm(HttpCase, CarpassCase):
             all(name.endswith(".pdf") for name in attachments.mapped("name"))
         )
 
-    def test_printable_from_any_registration(self):
+    def test_refused_for_a_reading_car_pass_never_received(self):
+        """No form for a registration without a request id."""
         draft = self.make_registration(odometer=12345)
-        self.assertFalse(draft.correction_form_suggested)
-        step = draft.with_user(self.user_a).action_print_correction_form()
+        self.assertFalse(draft.can_print_correction_form, "the button is hidden")
+        with self.assertRaisesRegex(UserError, "never received by Car-Pass"):
+            draft.with_user(self.user_a).action_print_correction_form()
+        wizard = self.env["carpass.correction.form.wizard"].create(
+            {"registration_id": draft.id, "reason": "Typed on the wrong repair"}
+        )
+        with self.assertRaisesRegex(UserError, "never received by Car-Pass"):
+            wizard.with_user(self.user_a).action_print()
+        with self.assertRaisesRegex(UserError, "never received by Car-Pass"):
+            self.render_pdf(draft, user=self.user_a)
+        self.assertFalse(self.attachments(draft))
+
+    def test_printable_once_car_pass_received_the_reading(self):
+        registration = self.make_registration(odometer=12345)
+        registration.action_send()
+        self.assertTrue(registration.request_guid)
+        self.assertTrue(registration.can_print_correction_form)
+        self.assertFalse(registration.correction_form_suggested)
+        step = registration.with_user(self.user_a).action_print_correction_form()
         wizard = self.env["carpass.correction.form.wizard"].browse(step["res_id"])
-        self.assertEqual(wizard.odometer, 12345, "never sent: its own reading")
+        self.assertEqual(wizard.odometer, 12345, "accepted: its own reading")
         wizard.reason = "Typed on the wrong repair"
         action = wizard.with_user(self.user_a).action_print()
         self.assertEqual(action["type"], "ir.actions.report")
         self.assertEqual(
             action["report_name"], "carpass_odoo.report_carpass_correction_form"
         )
-        text = self.pdf_text(self.render_pdf(draft))
-        self.assertIn(draft.vin, text)
+        text = self.pdf_text(self.render_pdf(registration))
+        self.assertIn(registration.vin, text)
         self.assertIn("12345", text)
-        self.assertEqual(len(self.attachments(draft)), 1)
+        self.assertEqual(len(self.attachments(registration)), 1)

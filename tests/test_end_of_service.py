@@ -143,6 +143,54 @@ class TestEndOfService(CarpassCase):
         self.assertEqual(vehicle.vin_sn, new_vin.upper())
         self.assertEqual(wizard.registration_id.vin, new_vin.upper())
 
+    def test_another_vehicle_s_vin_warns_in_the_wizard_and_under_the_lock(self):
+        """Another car's VIN typed is said, not silently sent."""
+        focus = self.make_vehicle(license_plate="1-FOC-001")
+        beetle = self.make_vehicle(license_plate="1-BEE-001")
+        earlier = self.make_registration(vehicle=beetle, odometer=40000)
+        set_workflow(earlier, state="accepted", last_sent_vin=beetle.vin_sn)
+        wizard = self.end_repair(self.make_repair(beetle, odometer=45123))
+        self.assertNotIn(
+            checks.VIN_OF_OTHER_VEHICLE, {f.code for f in wizard._findings()}
+        )
+        wizard.vin = focus.vin_sn
+        codes = {f.code for f in wizard._findings()}
+        self.assertEqual(
+            codes
+            & {
+                checks.VIN_DIFFERS_FROM_VEHICLE,
+                checks.VIN_DIFFERS_FROM_REPORTED,
+                checks.VIN_OF_OTHER_VEHICLE,
+            },
+            {
+                checks.VIN_DIFFERS_FROM_VEHICLE,
+                checks.VIN_DIFFERS_FROM_REPORTED,
+                checks.VIN_OF_OTHER_VEHICLE,
+            },
+        )
+        self.assertIn("1-FOC-001", wizard.findings_html)
+        self.assertFalse(wizard.has_blocking, "a warning: the user may still send")
+        wizard.action_send()
+        registration = wizard.registration_id
+        local = registration.issue_ids.filtered(lambda issue: issue.source == "local")
+        self.assertIn(checks.VIN_OF_OTHER_VEHICLE, local.mapped("code"))
+        self.assertEqual(beetle.vin_sn, earlier.vin, "Fleet's VIN is not replaced")
+
+    def test_a_reading_before_the_first_registration_warns(self):
+        vehicle = self.make_vehicle(
+            carpass_first_use_date=self.today() - timedelta(days=1)
+        )
+        repair = self.make_repair(vehicle, odometer=12)
+        wizard = self.end_repair(repair)
+        self.assertNotIn(
+            checks.DATE_BEFORE_FIRST_USE, {f.code for f in wizard._findings()}
+        )
+        wizard.reading_date = self.today() - timedelta(days=2)
+        self.assertIn(
+            checks.DATE_BEFORE_FIRST_USE, {f.code for f in wizard._findings()}
+        )
+        self.assertFalse(wizard.has_blocking)
+
     def test_reading_not_positive_is_blocking(self):
         wizard = self.end_repair(self.make_repair(self.make_vehicle(), odometer=0))
         self.assertTrue(wizard.has_blocking)

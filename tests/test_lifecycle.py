@@ -331,6 +331,14 @@ def test_correction_form_after_rejection_or_repeated_failed_corrections():
     assert lifecycle.CORRECTION_FORM not in actions("accepted", failed_corrections=5)
 
 
+def test_correction_form_printable_only_for_what_car_pass_received():
+    for state in lifecycle.STATES:
+        assert lifecycle.PRINT_CORRECTION_FORM in actions(state, known_to_carpass=True)
+        never_received = actions(state, known_to_carpass=False, failed_corrections=9)
+        assert lifecycle.PRINT_CORRECTION_FORM not in never_received
+        assert lifecycle.CORRECTION_FORM not in never_received
+
+
 def test_every_state_has_a_tone():
     tones = {state: lifecycle.tone(state) for state in lifecycle.STATES}
     assert tones["error"] == tones["rejected"] == "danger"

@@ -33,6 +33,26 @@ class TestSettings(CarpassCase):
         with self.assertRaisesRegex(UserError, "cannot be reached"):
             self.company_a.action_carpass_test_connection()
 
+    def test_wrong_enterprise_number_is_named_not_the_password(self):
+        # A valid enterprise number, but another enterprise's.
+        self.company_a.carpass_enterprise_number = "0765432146"
+        action = self.company_a.action_carpass_test_connection()
+        self.assertEqual(action["params"]["type"], "success")
+        self.assertIn(
+            "checks the enterprise number 0765432146 only with the first report",
+            action["params"]["message"],
+            "no call can check it: the green test does not vouch for it",
+        )
+        registration = self.make_registration()
+        registration.action_send()
+        self.assertEqual(registration.state, "error")
+        self.assertIn(
+            "the enterprise number 0765432146 does not belong to establishment "
+            "2123456791: check the enterprise number in the settings",
+            registration.error_message,
+        )
+        self.assertNotIn("password", registration.error_message)
+
     def test_connection_maintenance_window(self):
         self.simulator.admin.settings(maintenance=True)
         try:
@@ -151,6 +171,46 @@ class TestSettings(CarpassCase):
                 self.company_b.carpass_simulator_url = url
                 self.company_b.flush_recordset()
         self.company_b.carpass_simulator_url = "http://localhost:8765/api"
+
+    def test_urls_are_saved_without_surrounding_spaces(self):
+        self.company_b.write(
+            {
+                "carpass_simulator_url": "  http://localhost:8765/api \n",
+                "carpass_url_override": " https://ws-test.example.be/api ",
+            }
+        )
+        self.assertEqual(
+            self.company_b.carpass_simulator_url, "http://localhost:8765/api"
+        )
+        self.assertEqual(
+            self.company_b.sudo().carpass_url_override, "https://ws-test.example.be/api"
+        )
+
+    def test_simulator_url_without_the_api_path_refused_on_save(self):
+        for url in ("http://127.0.0.1:8765", "http://127.0.0.1:8765/"):
+            with (
+                self.subTest(url=url),
+                self.assertRaisesRegex(ValidationError, "lacks the API path.*/api"),
+            ):
+                self.company_b.carpass_simulator_url = url
+                self.company_b.flush_recordset()
+
+    def test_connection_to_a_wrong_path_says_the_url_is_wrong(self):
+        root = self.simulator.base_url.removesuffix("/api")
+        for url in (root, f"{root}/apii"):
+            with self.subTest(url=url):
+                # Saved before the check (or another wrong path): Test Connection.
+                self.env.cr.execute(
+                    "UPDATE res_company SET carpass_simulator_url = %s WHERE id = %s",
+                    (url, self.company_a.id),
+                )
+                self.company_a.invalidate_recordset(["carpass_simulator_url"])
+                with self.assertRaises(UserError) as raised:
+                    self.company_a.action_carpass_test_connection()
+                message = str(raised.exception)
+                self.assertIn("the URL is wrong", message)
+                self.assertIn(url, message)
+                self.assertNotIn("does not know this request", message)
 
     def test_test_connection_with_unusable_stored_url_is_a_message(self):
         """A URL saved before the check (raw SQL) gives a message, not a traceback."""

@@ -332,8 +332,8 @@ class TestTrustedReading(CarpassCase):
         action = registration.with_user(self.user_a).action_print_correction_form()
         self.assertEqual(action["res_model"], "carpass.correction.form.wizard")
         wizard = self.env["carpass.correction.form.wizard"].browse(action["res_id"])
-        self.assertEqual(wizard.odometer, 20500, "the latest trusted reading")
-        self.assertNotIn(wizard.odometer, (45000, 55000))
+        self.assertEqual(wizard.odometer, 0, "flagged: the garage states it")
+        self.assertFalse(wizard.reading_date)
         self.assertIn("45,000", wizard.sent_readings)
         self.assertIn("55,000", wizard.sent_readings)
         with Form(wizard.with_user(self.user_a)) as form:
@@ -351,6 +351,31 @@ class TestTrustedReading(CarpassCase):
             {"registration_id": registration.id}
         )
         self.assertEqual(again.odometer, 45123, "the stated reading, kept")
+
+    def test_correction_form_never_prefills_a_later_repair_s_reading(self):
+        """A flagged reading is not prefilled with a later repair's reading."""
+        today = self.today()
+        vehicle = self.make_vehicle()
+        flagged = self.make_registration(
+            odometer=58421, vehicle=vehicle, reading_date=today - timedelta(days=20)
+        )
+        flagged.action_send()
+        set_workflow(flagged, state="anomaly")
+        later = self.make_registration(odometer=60123, vehicle=vehicle)
+        later.action_send()
+        self.assertEqual(later.state, "accepted", later.error_message)
+        self.assertEqual(vehicle.odometer, 60123, "the later reading is trusted")
+        wizard = self.env["carpass.correction.form.wizard"].create(
+            {"registration_id": flagged.id}
+        )
+        self.assertNotEqual(wizard.odometer, 60123, "never another repair's reading")
+        self.assertEqual(wizard.odometer, 0)
+        flagged.correction_odometer = 58400
+        flagged.correction_reading_date = today - timedelta(days=20)
+        again = self.env["carpass.correction.form.wizard"].create(
+            {"registration_id": flagged.id}
+        )
+        self.assertEqual(again.odometer, 58400, "its own stated reading")
 
     # Case 6: one set of bounds for every reading field ---------------------------
 

@@ -327,6 +327,28 @@ class TestVehicleHistory(CarpassCase):
         with self.assertRaisesRegex(UserError, "The VIN is missing"):
             wizard.action_request()
 
+    def test_refuses_a_vin_that_is_not_the_vehicle_s(self):
+        """The history never replaces the VIN in Fleet."""
+        vehicle = self.make_vehicle()
+        own_vin = vehicle.vin_sn
+        other_vin = random_vin()
+        self.simulator.admin.add_vehicle(other_vin)
+        self.assertRefused(
+            vehicle, "is not this vehicle", vin=other_vin, odometer=12345
+        )
+        self.assertEqual(vehicle.vin_sn, own_vin, "the VIN in Fleet is kept")
+
+    def test_refuses_another_vehicle_s_vin(self):
+        focus = self.make_vehicle(license_plate="1-FOC-001")
+        beetle = self.make_vehicle(vin="", license_plate="1-BEE-001")
+        self.assertRefused(
+            beetle,
+            "belongs to another vehicle in Fleet (1-FOC-001)",
+            vin=focus.vin_sn.lower(),
+            odometer=12345,
+        )
+        self.assertFalse(beetle.vin_sn, "the Focus's VIN is not put on the Beetle")
+
     def test_refuses_a_reading_that_is_not_positive(self):
         vehicle = self.make_vehicle()
         self.assertRefused(vehicle, "not a positive whole number", odometer=-12)
@@ -379,7 +401,7 @@ class TestVehicleHistory(CarpassCase):
     def test_maintenance_window(self):
         self.simulator.admin.settings(maintenance=True)
         vehicle = self.make_vehicle()
-        self.assertCarpassError(vehicle, "maintenance window", odometer=12345)
+        self.assertCarpassError(vehicle, "Car-Pass is in maintenance", odometer=12345)
 
     def test_car_pass_unavailable(self):
         self.simulator.admin.queue_faults(["503"])

@@ -10,6 +10,7 @@ from .exceptions import (
     CarpassAuthenticationError,
     CarpassError,
     CarpassNotFoundError,
+    CarpassOrganisationError,
     CarpassProtocolError,
     CarpassTimeoutError,
     CarpassTransientError,

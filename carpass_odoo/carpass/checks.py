@@ -13,7 +13,10 @@ Severities follow one rule:
   undeclared repair, a vehicle that really drove 1,200 km a day, an old-timer's
   short VIN, a late report, a reading seemingly reported already today). The user
   confirms and may send: Car-Pass's own history can be the wrong side, an earlier
-  report may not have gone through, and a late report is better than none.
+  report may not have gone through, and a late report is better than none. So are
+  a VIN that is not the vehicle's in Fleet, not the one reported for it before, or
+  another vehicle's, and a reading dated before the vehicle's first registration:
+  Fleet can be the wrong side.
 - INFO: worth a glance, never in the way (a round reading, which Car-Pass remarks on).
 
 Car-Pass's published anomalies (more than 1000 km/day, lower than the previous
@@ -99,6 +102,10 @@ DATE_INVALID = "date_invalid"
 DATE_IN_FUTURE = "date_in_future"
 DATE_LATE = "date_late"
 DATE_BEFORE_PREVIOUS = "date_before_previous"
+DATE_BEFORE_FIRST_USE = "date_before_first_use"
+VIN_DIFFERS_FROM_VEHICLE = "vin_differs_from_vehicle"
+VIN_DIFFERS_FROM_REPORTED = "vin_differs_from_reported"
+VIN_OF_OTHER_VEHICLE = "vin_of_other_vehicle"
 
 
 def _lt(message):
@@ -202,6 +209,22 @@ MESSAGES = {
         "The reading date %(reading_date)s is before the previous reading "
         "(%(previous_date)s)."
     ),
+    DATE_BEFORE_FIRST_USE: _lt(
+        "The reading date %(reading_date)s is before the vehicle's first "
+        "registration (%(first_use_date)s): is the date, or the vehicle, right?"
+    ),
+    VIN_DIFFERS_FROM_VEHICLE: _lt(
+        "The VIN %(vin)s is not the vehicle's VIN in Fleet (%(vehicle_vin)s): "
+        "is it the right vehicle?"
+    ),
+    VIN_DIFFERS_FROM_REPORTED: _lt(
+        "The VIN %(vin)s is not the VIN already reported to Car-Pass for this "
+        "vehicle (%(reported_vin)s): is it the right vehicle?"
+    ),
+    VIN_OF_OTHER_VEHICLE: _lt(
+        "The VIN %(vin)s belongs to another vehicle in Fleet (%(other_vehicle)s): "
+        "the reading would go to that car's history at Car-Pass."
+    ),
 }
 ALL_CODES = tuple(MESSAGES)
 
@@ -221,7 +244,7 @@ DISTANCE_PARAMS = frozenset(
         "maximum",
     )
 )
-DATE_PARAMS = frozenset(("reading_date", "previous_date", "today"))
+DATE_PARAMS = frozenset(("reading_date", "previous_date", "today", "first_use_date"))
 
 
 def _plain_distance(kilometres):
@@ -358,6 +381,43 @@ def check_vin(vin) -> list[Finding]:
     return _sorted(findings)
 
 
+def check_vin_identity(
+    vin, *, vehicle_vin=None, reported_vin=None, other_vehicle=None
+) -> list[Finding]:
+    """Warnings when the VIN typed may be another car's (all compared normalized).
+
+    ``vehicle_vin``: the vehicle's VIN in Fleet; ``reported_vin``: the VIN Car-Pass
+    accepted for this vehicle earlier; ``other_vehicle``: how to name (plate) another
+    vehicle of Fleet that has this VIN, None when none has. Warnings only: the VIN
+    read on the car may be the right one and Fleet's or the earlier report the
+    wrong one (check_vin says whether the VIN itself is possible).
+    """
+    vin = normalize_vin(vin)
+    if not vin:
+        return []
+    shown = _shown(vin)
+    findings = []
+    for code, name, known in (
+        (VIN_DIFFERS_FROM_VEHICLE, "vehicle_vin", vehicle_vin),
+        (VIN_DIFFERS_FROM_REPORTED, "reported_vin", reported_vin),
+    ):
+        known = normalize_vin(known)
+        if known and known != vin:
+            findings.append(
+                _finding(code, Severity.WARNING, vin=shown, **{name: _shown(known)})
+            )
+    if other_vehicle:
+        findings.append(
+            _finding(
+                VIN_OF_OTHER_VEHICLE,
+                Severity.WARNING,
+                vin=shown,
+                other_vehicle=_shown(other_vehicle),
+            )
+        )
+    return findings
+
+
 # Reading --------------------------------------------------------------------------
 
 
@@ -434,7 +494,24 @@ def _as_date(value):
     return None
 
 
-def _date_findings(reading_date, today):
+def _date_findings(reading_date, today, first_use_date=None):
+    findings = []
+    first_use_date = _as_date(first_use_date)
+    if first_use_date and reading_date < first_use_date:
+        # Can be true (a new car prepared before its registration) or the date in
+        # Fleet can be wrong; Car-Pass publishes no rule on it: a warning.
+        findings.append(
+            _finding(
+                DATE_BEFORE_FIRST_USE,
+                Severity.WARNING,
+                reading_date=reading_date.isoformat(),
+                first_use_date=first_use_date.isoformat(),
+            )
+        )
+    return findings + _date_limit_findings(reading_date, today)
+
+
+def _date_limit_findings(reading_date, today):
     if reading_date > today:
         return [
             _finding(
@@ -663,6 +740,7 @@ def check_reading(
     history: Sequence[PastReading],
     odometer_work: bool = False,
     odometer_unit: str = units.KILOMETERS,
+    first_use_date: date | None = None,
 ) -> list[Finding]:
     """Findings on a reading as typed, against the vehicle's earlier readings.
 
@@ -671,6 +749,7 @@ def check_reading(
     its first HISTORY_WINDOW readings are looked at. Both are in km, whatever the
     dashboard counts (units.to_km); `odometer_unit` is the dashboard's unit, so that
     a reading converted from miles is not taken for miles typed as km.
+    `first_use_date`: the vehicle's first registration, when known.
     """
     today = _as_date(today)
     if today is None:
@@ -681,7 +760,7 @@ def check_reading(
             _finding(DATE_INVALID, Severity.BLOCKING, value=_shown(reading_date))
         ]
     else:
-        findings = _date_findings(checked_date, today)
+        findings = _date_findings(checked_date, today, first_use_date)
     date_flagged = bool(findings)
     kilometres, invalid = _parse_reading(reading)
     if invalid:
@@ -713,10 +792,21 @@ def check_observation(
     history: Sequence[PastReading],
     odometer_work: bool = False,
     odometer_unit: str = units.KILOMETERS,
+    first_use_date: date | None = None,
+    vehicle_vin=None,
+    reported_vin=None,
+    other_vehicle=None,
 ) -> list[Finding]:
-    """check_vin and check_reading together: blocking, then warnings, then info."""
+    """check_vin, check_vin_identity and check_reading together: blocking, then
+    warnings, then info."""
     return _sorted(
         check_vin(vin)
+        + check_vin_identity(
+            vin,
+            vehicle_vin=vehicle_vin,
+            reported_vin=reported_vin,
+            other_vehicle=other_vehicle,
+        )
         + check_reading(
             reading=reading,
             reading_date=reading_date,
@@ -724,5 +814,6 @@ def check_observation(
             history=history,
             odometer_work=odometer_work,
             odometer_unit=odometer_unit,
+            first_use_date=first_use_date,
         )
     )

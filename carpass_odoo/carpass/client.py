@@ -36,6 +36,7 @@ from .exceptions import (
     CarpassError,
     CarpassLookupUnsupportedError,
     CarpassNotFoundError,
+    CarpassOrganisationError,
     CarpassProtocolError,
     CarpassTimeoutError,
     CarpassTransientError,
@@ -426,6 +427,13 @@ class CarpassClient:
             for error in errors
         ]
         common = {"status_code": status, "code": code}
+        if status == 403 and code == payloads.FORBIDDEN_ORGANISATION_CODE:
+            return CarpassOrganisationError(
+                server_message
+                or "The organisation numbers are not the authenticated user's.",
+                fields=[error.field for error in errors if error.field],
+                **common,
+            )
         if status in (401, 403):
             return CarpassAuthenticationError(
                 server_message or f"Car-Pass refused the credentials (HTTP {status}).",
@@ -526,6 +534,19 @@ def _raise_unless_history_available(result):
         )
     error.request_guid = result.request_guid
     raise error
+
+
+def clean_base_url(base_url):
+    """A URL as typed or sent over RPC, without the spaces around it (None stays)."""
+    if base_url is None or base_url is False:
+        return base_url
+    return str(base_url).strip()
+
+
+def names_a_path(base_url):
+    """True when the URL goes past its host (``…/api``); Car-Pass and the
+    simulator serve their API under a path, never at the host's root."""
+    return bool(urlsplit(base_url or "").path.strip("/"))
 
 
 def checked_base_url(base_url):

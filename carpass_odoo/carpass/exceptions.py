@@ -42,6 +42,18 @@ class CarpassAuthenticationError(CarpassError):
     """Credentials refused (401) or not allowed for this organisation (403)."""
 
 
+class CarpassOrganisationError(CarpassAuthenticationError):
+    """The organisation numbers sent are not the authenticated establishment's (403).
+
+    ``fields`` names what did not match (``payloads.ENTERPRISE_FIELD``,
+    ``payloads.ESTABLISHMENT_FIELD``): a settings problem, not the password.
+    """
+
+    def __init__(self, message, *, fields=(), **kwargs):
+        super().__init__(message, **kwargs)
+        self.fields = tuple(fields)
+
+
 class CarpassValidationError(CarpassError):
     """Car-Pass refused the data (400/422) or the action in the current state (409)."""
 

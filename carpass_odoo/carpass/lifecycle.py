@@ -88,6 +88,7 @@ MANUAL_CORRECTION = "manual_correction"
 RESET_TO_DRAFT = "reset_to_draft"
 REFRESH_STATUS = "refresh_status"
 CORRECTION_FORM = "correction_form"
+PRINT_CORRECTION_FORM = "print_correction_form"
 
 
 def state_for_answer(status, current_state):
@@ -396,8 +397,12 @@ def allowed_actions(
         actions.add(SEND_AGAIN)
     if state in ("skipped", "error"):
         actions.add(RESET_TO_DRAFT)
-    if correction_form_suggested(state, failed_corrections, correction_threshold):
-        actions.add(CORRECTION_FORM)
+    # The paper form asks Car-Pass to correct what it received: printable once it
+    # has a request id, put forward (CORRECTION_FORM) when it is the way left.
+    if known_to_carpass:
+        actions.add(PRINT_CORRECTION_FORM)
+        if correction_form_suggested(state, failed_corrections, correction_threshold):
+            actions.add(CORRECTION_FORM)
     return frozenset(actions)
 
 

@@ -6,6 +6,10 @@ The spec (reference §2.6) gives the production window as Thursday 19:00-24:00
 CET. It is read here as Brussels local time (CET in winter, CEST in summer),
 the clock Belgian garages and Car-Pass live by. Sends inside the window wait
 for its end instead of making a call that can only fail.
+
+Car-Pass can also be in maintenance at other times: its 503 answer then says
+so, and its Retry-After says when to try again (``try_again_at``). Messages
+name that moment, not the weekly window.
 """
 
 from datetime import UTC, datetime, time, timedelta
@@ -30,3 +34,15 @@ def maintenance_window_end(now=None):
         return None
     midnight = datetime.combine(local.date() + timedelta(days=1), time(0), BELGIAN_TIME)
     return midnight.astimezone(UTC).replace(tzinfo=None)
+
+
+def try_again_at(retry_after, now=None):
+    """When to try again after a maintenance answer, as naive UTC (Odoo's way).
+
+    ``retry_after``: the seconds Car-Pass asked to wait (its Retry-After, or the
+    time left in the weekly window); None or 0 when it gave none, and then None.
+    """
+    if not retry_after or retry_after <= 0:
+        return None
+    moment = belgian_now(now) + timedelta(seconds=retry_after)
+    return moment.astimezone(UTC).replace(tzinfo=None)

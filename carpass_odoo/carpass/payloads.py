@@ -176,6 +176,18 @@ _ACTION_BY_WIRE = {
 MAINTENANCE_ERROR_CODE = "MAINTENANCE"
 _MAINTENANCE_WORDS = ("maintenance", "onderhoud", "wartung")
 
+# ASSUMED: a 403 with this code (the simulator's, the real code was not
+# retrieved) means the organisation numbers sent do not match the authenticated
+# establishment; its errors name the field, ``enterpriseOrganisation`` (the
+# enterprise number is not that establishment's) or ``enteredOrganisation``.
+FORBIDDEN_ORGANISATION_CODE = "FORBIDDEN_ORGANISATION"
+ENTERPRISE_FIELD = "enterpriseOrganisation"
+ESTABLISHMENT_FIELD = "enteredOrganisation"
+# ASSUMED: only POST /observation carries the enterprise number (the public
+# client's payload); no operation is known that checks it without reporting a
+# reading. The connection check (CONNECTION_CHECK_PATH) authenticates the
+# establishment only, so a wrong enterprise number shows at the first report.
+
 # ---------------------------------------------------------------------------
 # Limits on what an answer may carry (anything outside is a protocol error)
 # ---------------------------------------------------------------------------

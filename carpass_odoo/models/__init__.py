@@ -13,3 +13,4 @@ from . import carpass_activity_mapping
 from . import carpass_registration_description
 from . import ir_actions_report
 from . import carpass_compliance_report
+from . import carpass_correction_form_report

@@ -139,7 +139,7 @@ class CarpassActivity(CarpassInputGuard, models.Model):
                 continue
             except CarpassError as error:
                 problems.append(
-                    f"{company.name}: {carpass_error_message(self.env, error)}"
+                    f"{company.name}: {carpass_error_message(self.env, error, company)}"
                 )
                 continue
             return self._carpass_sync(activities)

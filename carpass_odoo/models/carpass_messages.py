@@ -6,12 +6,14 @@ The one table from a protocol exception (or a check finding) to the user's messa
 every model and wizard turns errors into words here.
 """
 
-from odoo.tools.misc import format_date, formatLang
+from odoo.tools.misc import format_date, format_datetime, formatLang
 
-from ..carpass import checks, explanations, units
+from ..carpass import checks, explanations, payloads, units
+from ..carpass.clock import BELGIAN_TIME
 from ..carpass.exceptions import (
     CarpassAuthenticationError,
     CarpassNotFoundError,
+    CarpassOrganisationError,
     CarpassProtocolError,
     CarpassTimeoutError,
     CarpassTransientError,
@@ -19,6 +21,7 @@ from ..carpass.exceptions import (
     CarpassValidationError,
     FieldError,
 )
+from ..carpass.maintenance import try_again_at
 
 # The language numbers and dates are written in when the context has none (a cron),
 # looked up once for a batch (``carpass.registration._carpass_batch_format_context``)
@@ -44,6 +47,21 @@ def format_number(env, number):
 def format_day(env, day):
     """A calendar date in the user's language's date format (res.lang)."""
     return format_date(env, day, lang_code=_format_lang(env))
+
+
+def format_moment(env, moment):
+    """An instant (naive UTC, as Odoo stores it) in Belgian time, written as the
+    user's language writes a short date and time: ``1/12/26 21:30`` (nl_BE)."""
+    return format_datetime(
+        env, moment, tz=BELGIAN_TIME.key, dt_format="short", lang_code=_format_lang(env)
+    )
+
+
+def maintenance_retry_moment(env, error):
+    """When Car-Pass, in maintenance, asked to be called again, in the user's
+    language and Belgian time; None when it did not say."""
+    moment = try_again_at(getattr(error, "retry_after", None))
+    return format_moment(env, moment) if moment else None
 
 
 def format_km(env, kilometres):
@@ -96,9 +114,40 @@ def finding_text(env, code, params, fallback, odometer_unit=units.KILOMETERS):
         return fallback
 
 
-def carpass_error_message(env, error):
-    """Turn a protocol exception into a message for the user, in their language."""
+def organisation_error_message(env, error, company=None):
+    """Car-Pass's 403 on the organisation numbers: which number to check.
+
+    ``company``: the establishment that called, to name its numbers.
+    """
     _ = env._
+    establishment = (company and company.carpass_establishment_number) or "?"
+    if (
+        payloads.ESTABLISHMENT_FIELD in error.fields
+        and payloads.ENTERPRISE_FIELD not in error.fields
+    ):
+        return _(
+            "Car-Pass answered that establishment %(establishment)s is not the one "
+            "of the credentials: check the establishment number in the settings.",
+            establishment=establishment,
+        )
+    return _(
+        "Car-Pass answered that the enterprise number %(enterprise)s does not "
+        "belong to establishment %(establishment)s: check the enterprise number in "
+        "the settings.",
+        enterprise=(company and company._carpass_enterprise()) or "?",
+        establishment=establishment,
+    )
+
+
+def carpass_error_message(env, error, company=None):
+    """Turn a protocol exception into a message for the user, in their language.
+
+    ``company``: the establishment that called Car-Pass, named in the messages
+    about its settings.
+    """
+    _ = env._
+    if isinstance(error, CarpassOrganisationError):
+        return organisation_error_message(env, error, company)
     if isinstance(error, CarpassAuthenticationError):
         return _(
             "Car-Pass refused the credentials: check the establishment number and the password."
@@ -111,10 +160,13 @@ def carpass_error_message(env, error):
     if isinstance(error, CarpassNotFoundError):
         return _("Car-Pass does not know this request.")
     if isinstance(error, CarpassUnavailableError) and error.maintenance:
-        return _(
-            "Car-Pass is in its maintenance window (Thursday 19:00-24:00); "
-            "the report will be sent again later."
-        )
+        if moment := maintenance_retry_moment(env, error):
+            return _(
+                "Car-Pass is in maintenance and asks to try again from %(moment)s "
+                "(Belgian time); the report will be sent again then.",
+                moment=moment,
+            )
+        return _("Car-Pass is in maintenance; the report will be sent again later.")
     if isinstance(error, CarpassTimeoutError):
         return _(
             "Car-Pass did not answer in time; the report will be checked and sent again."
@@ -181,11 +233,11 @@ def remarks_text(env, issues):
     return " ".join(parts)
 
 
-def history_error_message(env, error, vin, reading):
+def history_error_message(env, error, vin, reading, company=None):
     """A failed vehicle-history request as a message that says what to do next.
 
     Nothing is retried for a history: the user asks again. ``vin`` and ``reading``
-    (km) are the ones sent.
+    (km) are the ones sent, by ``company``.
     """
     _ = env._
     if isinstance(error, CarpassValidationError):
@@ -214,16 +266,22 @@ def history_error_message(env, error, vin, reading):
             vin=vin,
         )
     if isinstance(error, CarpassUnavailableError) and error.maintenance:
+        if moment := maintenance_retry_moment(env, error):
+            return _(
+                "Car-Pass is in maintenance and issues no history now. Request it "
+                "again from %(moment)s (Belgian time).",
+                moment=moment,
+            )
         return _(
-            "Car-Pass is in its weekly maintenance window (Thursday 19:00-24:00) "
-            "and issues no history now. Request it again after the maintenance."
+            "Car-Pass is in maintenance and issues no history now. Request it "
+            "again later."
         )
     if isinstance(error, CarpassTransientError):
         return _(
             "Car-Pass cannot be reached right now; no history was issued. "
             "Request it again in a few minutes."
         )
-    return carpass_error_message(env, error)
+    return carpass_error_message(env, error, company)
 
 
 def issue_explanation(env, code, source="carpass"):

@@ -279,6 +279,11 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
     can_manual_correct = fields.Boolean(compute="_compute_allowed_actions")
     can_reset_to_draft = fields.Boolean(compute="_compute_allowed_actions")
     can_refresh_status = fields.Boolean(compute="_compute_allowed_actions")
+    can_print_correction_form = fields.Boolean(
+        compute="_compute_allowed_actions",
+        help="Car-Pass received the reading (it has a request id): the paper "
+        "correction form can ask it to correct it.",
+    )
     correction_form_suggested = fields.Boolean(
         compute="_compute_allowed_actions",
         help="Corrections failed repeatedly (or Car-Pass refused a manual correction): "
@@ -405,6 +410,9 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
             registration.can_manual_correct = lifecycle.MANUAL_CORRECTION in actions
             registration.can_reset_to_draft = lifecycle.RESET_TO_DRAFT in actions
             registration.can_refresh_status = lifecycle.REFRESH_STATUS in actions
+            registration.can_print_correction_form = (
+                lifecycle.PRINT_CORRECTION_FORM in actions
+            )
             registration.correction_form_suggested = (
                 lifecycle.CORRECTION_FORM in actions
             )
@@ -860,6 +868,7 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
         """
         carpass_check_caller(self)
         self.ensure_one()
+        self._carpass_check_correction_form_printable()
         wizard = self.env["carpass.correction.form.wizard"].create(
             {"registration_id": self.id}
         )
@@ -871,6 +880,25 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
             "view_mode": "form",
             "target": "new",
         }
+
+    def _carpass_check_correction_form_printable(self):
+        """Refuse the correction form for a reading Car-Pass never received.
+
+        The form asks Car-Pass to correct a reading it holds, named by its request
+        id; without one there is nothing to correct there: correct and send it.
+        """
+        for registration in self:
+            if lifecycle.PRINT_CORRECTION_FORM not in (
+                registration._carpass_allowed_actions()
+            ):
+                raise UserError(
+                    _(
+                        "%(name)s was never received by Car-Pass: there is nothing "
+                        "for a correction form to correct. Correct the reading and "
+                        "send it.",
+                        name=registration.display_name,
+                    )
+                )
 
     def _carpass_sent_readings(self):
         """The readings (km) Car-Pass received for this registration, first first."""
@@ -889,9 +917,11 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
     def _carpass_trusted_reading(self):
         """(km, date) to prefill the correct reading with; (0, None) when none is known.
 
-        The one stated before, else this registration's reading when it is
-        trusted (``lifecycle.reading_is_trusted``) or was never sent, else the
-        vehicle's latest trusted reading: never a reading Car-Pass flagged.
+        Always from this registration: the reading stated before, else its own
+        reading when it is trusted (``lifecycle.reading_is_trusted``) or was not
+        sent as it is now; never a reading Car-Pass flagged, and never another
+        registration's (a later repair of the vehicle corrects nothing here).
+        Otherwise nothing: the garage states it.
         """
         self.ensure_one()
         if self.correction_odometer:
@@ -900,9 +930,6 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
             self.odometer and self.odometer not in self._carpass_sent_readings()
         ):
             return self.odometer, self.reading_date
-        history = self._carpass_history(self.vehicle_id, self.odometer_log_id)
-        if history:
-            return history[0].reading, history[0].reading_date
         return 0, None
 
     def carpass_correction_form_filename(self):
@@ -1078,28 +1105,81 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
 
         Fleet logs them in the vehicle's unit; the checks compare kilometres.
         """
-        domain = [("vehicle_id", "=", vehicle.id)]
-        if exclude_log:
-            domain.append(("id", "!=", exclude_log.id))
-        logs = (
-            self.env["fleet.vehicle.odometer"]
-            .sudo()
-            .search_fetch(
-                domain,
-                ["date", "value", "carpass_odometer_work"],
-                order="date desc, id desc",
+        return self._carpass_logged_readings(vehicle, exclude_log)[0]
+
+    @api.model
+    def _carpass_logged_readings(self, vehicle, exclude_log=None):
+        """(history, reported_vin) of ``vehicle`` from its Fleet log, in one query.
+
+        ``history``: the latest ``checks.HISTORY_WINDOW`` dated log lines
+        (``exclude_log`` left out), newest first, as ``checks.PastReading`` in km.
+        ``reported_vin``: the VIN Car-Pass accepted with the newest of these lines
+        that a trusted registration (``lifecycle.TRUSTED_STATES``) wrote, or None.
+        The registration of each line is joined to its line rather than searched
+        apart: the checks run when the wizard opens and again under the send's row
+        lock, and a query more on each would cost every submission two.
+        """
+        Odometer = self.env["fleet.vehicle.odometer"]
+        Odometer.flush_model(
+            ["vehicle_id", "date", "value", "carpass_odometer_work"]
+            + ["carpass_registration_id"]
+        )
+        self.flush_model(["state", "last_sent_vin"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT log.date, log.value, log.carpass_odometer_work,
+                       registration.state, registration.last_sent_vin
+                  FROM fleet_vehicle_odometer log
+             LEFT JOIN carpass_registration registration
+                    ON registration.id = log.carpass_registration_id
+                 WHERE log.vehicle_id = %(vehicle)s AND log.date IS NOT NULL
+                   AND log.id != %(exclude)s
+              ORDER BY log.date DESC, log.id DESC
+                 LIMIT %(limit)s
+                """,
+                vehicle=vehicle.id,
+                exclude=exclude_log.id if exclude_log else 0,
                 limit=checks.HISTORY_WINDOW,
             )
         )
-        return [
-            checks.PastReading(
-                reading_date=log.date,
-                reading=int(units.to_km(log.value, vehicle.odometer_unit)),
-                odometer_work=log.carpass_odometer_work,
+        history, reported_vin = [], None
+        for day, value, odometer_work, state, last_sent_vin in self.env.cr.fetchall():
+            history.append(
+                checks.PastReading(
+                    reading_date=day,
+                    reading=int(units.to_km(value, vehicle.odometer_unit)),
+                    odometer_work=bool(odometer_work),
+                )
             )
-            for log in logs
-            if log.date
-        ]
+            if reported_vin is None and state in lifecycle.TRUSTED_STATES:
+                reported_vin = last_sent_vin or None
+        return history, reported_vin
+
+    @api.model
+    def _carpass_check_context(self, vehicle, vin, exclude_log=None):
+        """The vehicle's side of ``checks.check_observation`` for a typed ``vin``.
+
+        ``history`` and ``reported_vin`` (``_carpass_logged_readings``),
+        ``first_use_date``, ``vehicle_vin`` (Fleet's) and ``other_vehicle`` (the
+        plate of another vehicle of the company with that VIN, looked for only when
+        the VIN is not this vehicle's own): the checks' keyword arguments.
+        """
+        if not vehicle:
+            return {"history": []}
+        vehicle = vehicle.sudo()
+        history, reported_vin = self._carpass_logged_readings(vehicle, exclude_log)
+        own_vin = checks.normalize_vin(vehicle.vin_sn or "")
+        other_vehicle = None
+        if checks.normalize_vin(vin or "") not in ("", own_vin):
+            other_vehicle = vehicle._carpass_vin_owner_name(vin)
+        return {
+            "history": history,
+            "first_use_date": vehicle.carpass_first_use_date or None,
+            "vehicle_vin": vehicle.vin_sn or None,
+            "reported_vin": reported_vin,
+            "other_vehicle": other_vehicle,
+        }
 
     def _carpass_findings(self):
         self.ensure_one()
@@ -1108,9 +1188,11 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
             reading=self.odometer,
             reading_date=self.reading_date,
             today=belgian_today(),
-            history=self._carpass_history(self.vehicle_id, self.odometer_log_id),
             odometer_work=self.odometer_work,
             odometer_unit=self.odometer_unit,
+            **self._carpass_check_context(
+                self.vehicle_id, self.vin, self.odometer_log_id
+            ),
         )
 
     def _set_local_issues(self, findings):
@@ -1579,7 +1661,7 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
             outcome_was_unknown=self.outcome_unknown,
             attempts_before=self.retry_count,
         )
-        message = carpass_error_message(self.env, error)
+        message = carpass_error_message(self.env, error, self.company_id)
         self._carpass_log_attempt(
             operation,
             False,

@@ -304,7 +304,7 @@ class CarpassRegistration(models.Model):
         try:
             result = client.send_description(self.request_guid, description)
         except CarpassError as error:
-            message = carpass_error_message(self.env, error)
+            message = carpass_error_message(self.env, error, self.company_id)
             self._carpass_log_attempt(
                 "description",
                 False,

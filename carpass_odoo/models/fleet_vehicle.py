@@ -8,8 +8,9 @@ from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
+from odoo.tools.sql import escape_psql
 
-from ..carpass import units
+from ..carpass import checks, units
 from ..carpass.clock import belgian_today
 from .carpass_access import carpass_check_caller
 from .carpass_company_rules import FleetVehicleCompanyRules
@@ -219,6 +220,35 @@ class FleetVehicle(FleetVehicleCompanyRules, models.Model):
         self.ensure_one()
         return self.company_id or self.env.company
 
+    def _carpass_vin_owner(self, vin):
+        """Another vehicle of this vehicle's company (or of none) whose VIN in Fleet
+        is ``vin`` (case aside), or an empty recordset."""
+        self.ensure_one()
+        vin = checks.normalize_vin(vin)
+        if not vin:
+            return self.browse()
+        # =ilike compares without case; its wildcards are escaped.
+        return (
+            self.sudo()
+            .with_context(active_test=True)
+            .search(
+                [
+                    ("id", "!=", self.id),
+                    ("company_id", "in", [self.company_id.id, False]),
+                    ("vin_sn", "=ilike", escape_psql(vin)),
+                ],
+                limit=1,
+            )
+        )
+
+    def _carpass_vin_owner_name(self, vin):
+        """How the checks name the other vehicle with ``vin``: its plate, else its
+        name; None when no other vehicle has it."""
+        owner = self._carpass_vin_owner(vin)
+        if not owner:
+            return None
+        return owner.license_plate or owner.display_name
+
     def _carpass_store_history(self, history, vin, reading, reading_date):
         """Keep a history document Car-Pass issued: attachment, chatter, link, reading.
 
@@ -250,8 +280,10 @@ class FleetVehicle(FleetVehicleCompanyRules, models.Model):
             "carpass_history_attachment_id": attachment.id,
             "carpass_history_request_guid": history.request_guid,
         }
-        if self.vin_sn != vin:
-            # The VIN as read on the car is what Car-Pass answered for.
+        if not self.vin_sn:
+            # The VIN as read on the car is what Car-Pass answered for. A VIN
+            # already in Fleet is never replaced here: the wizard refuses a VIN
+            # that differs from it (carpass.history.wizard).
             values["vin_sn"] = vin
         self.write(values)
         self._carpass_log_history_reading(reading, reading_date)

@@ -11,17 +11,24 @@ from odoo.modules.module import get_manifest
 from odoo.tools import SQL
 
 from ..carpass import CarpassClient, CarpassError, SoftwareId
-from ..carpass.client import checked_base_url
+from ..carpass.client import checked_base_url, clean_base_url, names_a_path
 from ..carpass.clock import belgian_today
 from ..carpass.exceptions import (
     CarpassAuthenticationError,
+    CarpassNotFoundError,
+    CarpassOrganisationError,
     CarpassTransientError,
     CarpassUnavailableError,
 )
 from ..carpass.payloads import ENVIRONMENT_URLS
 from ..carpass.sessions import pooled_session
 from .carpass_access import carpass_check_caller
-from .carpass_messages import carpass_error_message, format_day, format_number
+from .carpass_messages import (
+    carpass_error_message,
+    format_day,
+    format_number,
+    maintenance_retry_moment,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -287,6 +294,9 @@ class ResCompany(models.Model):
         for key in ("carpass_enterprise_number", "carpass_establishment_number"):
             if vals.get(key):
                 vals = dict(vals, **{key: normalize_belgian_number(vals[key])})
+        for key in ("carpass_url_override", "carpass_simulator_url"):
+            if isinstance(vals.get(key), str):
+                vals = dict(vals, **{key: clean_base_url(vals[key]) or False})
         return vals
 
     # ------------------------------------------------------------
@@ -328,6 +338,14 @@ class ResCompany(models.Model):
                         url=url,
                     )
                 ) from None
+            if not names_a_path(url):
+                raise ValidationError(
+                    _(
+                        "The simulator URL %(url)s lacks the API path: the simulator "
+                        "answers under /api, e.g. http://127.0.0.1:8765/api.",
+                        url=url,
+                    )
+                )
 
     def _carpass_base_url(self, secrets=None):
         """The base URL of the company's environment (see payloads.ENVIRONMENT_URLS).
@@ -355,7 +373,7 @@ class ResCompany(models.Model):
                 raise UserError(
                     _("Set the simulator URL of %(company)s first.", company=self.name)
                 )
-            return self.carpass_simulator_url
+            return clean_base_url(self.carpass_simulator_url)
         return ENVIRONMENT_URLS[self.carpass_environment]
 
     def _carpass_check_configured(self, secrets=None):
@@ -463,13 +481,22 @@ class ResCompany(models.Model):
             url=url,
             establishment=self.carpass_establishment_number,
         )
+        # No call checks the enterprise number without reporting a reading
+        # (payloads.FORBIDDEN_ORGANISATION_CODE): say so rather than imply it.
+        enterprise = _(
+            "Car-Pass checks the enterprise number %(enterprise)s only with the "
+            "first report.",
+            enterprise=self._carpass_enterprise(),
+        )
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
                 "type": "success",
                 "title": _("Car-Pass"),
-                "message": " ".join([message, *self._carpass_sync_after_test()]),
+                "message": " ".join(
+                    [message, enterprise, *self._carpass_sync_after_test()]
+                ),
                 "sticky": False,
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
@@ -522,17 +549,39 @@ class ResCompany(models.Model):
 
     def _carpass_connection_problem(self, url, error):
         """What failed at ``url`` and what to do, for the Test Connection button."""
-        if isinstance(error, CarpassAuthenticationError):
+        if isinstance(error, CarpassOrganisationError):
+            advice = carpass_error_message(self.env, error, self)
+        elif isinstance(error, CarpassAuthenticationError):
             advice = _(
                 "Car-Pass at %(url)s refused the credentials: check the establishment "
                 "number and type the password again, then test again.",
                 url=url,
             )
         elif isinstance(error, CarpassUnavailableError) and error.maintenance:
+            if moment := maintenance_retry_moment(self.env, error):
+                advice = _(
+                    "Car-Pass at %(url)s is in maintenance: test again from "
+                    "%(moment)s (Belgian time).",
+                    url=url,
+                    moment=moment,
+                )
+            else:
+                advice = _(
+                    "Car-Pass at %(url)s is in maintenance: test again later.",
+                    url=url,
+                )
+        elif isinstance(error, CarpassNotFoundError):
+            # The connection check's call exists at Car-Pass: a 404 is the URL's.
             advice = _(
-                "Car-Pass at %(url)s is in its maintenance window (Thursday "
-                "19:00-24:00): test again after it.",
+                "Nothing answers as Car-Pass at %(url)s (HTTP 404): the URL is wrong. "
+                "It must be the API's base URL, e.g. %(example)s; correct it in "
+                "Settings > Car-Pass, then test again.",
                 url=url,
+                example=(
+                    "http://127.0.0.1:8765/api"
+                    if self.carpass_environment == "simulator"
+                    else ENVIRONMENT_URLS["production"]
+                ),
             )
         elif isinstance(error, CarpassTransientError):
             advice = _(
@@ -545,7 +594,7 @@ class ResCompany(models.Model):
                 "Car-Pass at %(url)s answered: %(reason)s Check the environment and "
                 "the URL, then test again.",
                 url=url,
-                reason=carpass_error_message(self.env, error),
+                reason=carpass_error_message(self.env, error, self),
             )
         return _("Car-Pass connection failed. %(advice)s", advice=advice)
 

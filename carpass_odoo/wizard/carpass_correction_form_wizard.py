@@ -31,8 +31,9 @@ class CarpassCorrectionFormWizard(models.TransientModel):
         compute="_compute_prefill",
         store=True,
         readonly=False,
-        help="Prefilled with the latest reading Car-Pass holds as right, never with "
-        "a reading it flagged or refused: check it against the dashboard.",
+        help="Prefilled with the reading stated before or this registration's own "
+        "reading, never with one Car-Pass flagged or refused: check it against "
+        "the dashboard.",
     )
     reading_date = fields.Date(
         string="Correct Date", compute="_compute_prefill", store=True, readonly=False
@@ -58,6 +59,7 @@ class CarpassCorrectionFormWizard(models.TransientModel):
     def action_print(self):
         """Keep the stated reading, date and reason on the registration; print the form."""
         self.ensure_one()
+        self.registration_id._carpass_check_correction_form_printable()
         if not self.odometer or not checks.reading_in_bounds(self.odometer):
             raise UserError(
                 _(

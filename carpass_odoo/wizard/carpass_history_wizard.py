@@ -22,7 +22,17 @@ from ..models.res_company import CARPASS_LANGUAGES
 
 # Findings the end-of-repair wizard only warns about, but that make Car-Pass refuse
 # a history document: it needs the full VIN and a reading that does not go back.
-HISTORY_BLOCKING_CODES = frozenset({checks.VIN_LENGTH, checks.READING_LOWER})
+# A VIN that is not the vehicle's in Fleet, or that is another vehicle's, would
+# put another car's history on this vehicle: refused too (correct the VIN in Fleet
+# first, on the vehicle it belongs to).
+HISTORY_BLOCKING_CODES = frozenset(
+    {
+        checks.VIN_LENGTH,
+        checks.READING_LOWER,
+        checks.VIN_DIFFERS_FROM_VEHICLE,
+        checks.VIN_OF_OTHER_VEHICLE,
+    }
+)
 
 
 class CarpassHistoryWizard(CarpassInputGuard, models.TransientModel):
@@ -151,7 +161,7 @@ class CarpassHistoryWizard(CarpassInputGuard, models.TransientModel):
                 )
         except CarpassError as error:
             raise UserError(
-                history_error_message(self.env, error, vin, self.odometer)
+                history_error_message(self.env, error, vin, self.odometer, company)
             ) from None
         attachment = vehicle._carpass_store_history(
             history, vin, self.odometer, self.reading_date
@@ -199,7 +209,9 @@ class CarpassHistoryWizard(CarpassInputGuard, models.TransientModel):
             reading=self.odometer,
             reading_date=self.reading_date or today,
             today=today,
-            history=self._past_readings(),
+            **self.env["carpass.registration"]._carpass_check_context(
+                self.vehicle_id, self.vin
+            ),
         )
 
     @staticmethod
@@ -229,6 +241,23 @@ class CarpassHistoryWizard(CarpassInputGuard, models.TransientModel):
                 previous_date=format_day(
                     self.env, fields.Date.to_date(params["previous_date"])
                 ),
+            )
+        if finding.code == checks.VIN_DIFFERS_FROM_VEHICLE:
+            return _(
+                "The VIN %(vin)s is not this vehicle's VIN in Fleet (%(vehicle_vin)s): "
+                "Car-Pass would issue another car's history. Type the VIN read on "
+                "the car; if the VIN in Fleet is wrong, correct it on the vehicle "
+                "first.",
+                vin=params["vin"],
+                vehicle_vin=params["vehicle_vin"],
+            )
+        if finding.code == checks.VIN_OF_OTHER_VEHICLE:
+            return _(
+                "The VIN %(vin)s belongs to another vehicle in Fleet "
+                "(%(other_vehicle)s): request the history from that vehicle, or "
+                "correct the VIN.",
+                vin=params["vin"],
+                other_vehicle=params["other_vehicle"],
             )
         return finding_message(self.env, finding)
 

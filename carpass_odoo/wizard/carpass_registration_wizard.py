@@ -130,11 +130,11 @@ class CarpassRegistrationWizard(models.TransientModel):
             reading=self.odometer_km,
             reading_date=self.reading_date or belgian_today(),
             today=belgian_today(),
-            history=registration._carpass_history(
-                registration.vehicle_id, registration.odometer_log_id
-            ),
             odometer_work=self.odometer_work,
             odometer_unit=self.odometer_unit,
+            **registration._carpass_check_context(
+                registration.vehicle_id, self.vin, registration.odometer_log_id
+            ),
         )
 
     def _findings_html(self, findings):
