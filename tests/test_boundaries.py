@@ -145,8 +145,10 @@ class TestCompanyBoundaries(CarpassCase):
             self.company_a.with_user(self.user_b).action_carpass_test_connection()
         self.assertNotIn(GARAGE_A["establishment"], str(caught.exception))
         self.assertEqual(api_request_count(self.simulator), before)
-        # The owner's test still works.
-        result = self.company_a.with_user(self.user_a).action_carpass_test_connection()
+        # The owner's test still works (a Car-Pass manager's button).
+        result = self.company_a.with_user(
+            self.manager_a
+        ).action_carpass_test_connection()
         self.assertEqual(result["params"]["type"], "success")
 
     def test_password_never_in_the_caller_cache(self):

@@ -396,3 +396,47 @@ def test_no_registration_state_list_appears_in_xml():
         or (field in ("state", "carpass_state") and not items <= REPAIR_STATES)
     ]
     assert offending == []
+
+
+# Skip: only a report that never reached Car-Pass ---------------------------------
+
+
+@pytest.mark.parametrize("state", ["draft", "error"])
+def test_a_report_never_sent_may_be_skipped(state):
+    assert lifecycle.SKIP in actions(state, known_to_carpass=False)
+    assert lifecycle.can_skip(state, known_to_carpass=False)
+    assert not lifecycle.reached_carpass(state, known_to_carpass=False)
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        "sending",
+        "ongoing",
+        "waiting",
+        "accepted",
+        "anomaly",
+        "confirmed",
+        "rejected",
+        "skipped",
+    ],
+)
+def test_what_is_on_its_way_decided_at_car_pass_or_skipped_is_never_skipped(state):
+    assert lifecycle.SKIP not in actions(state)
+    assert lifecycle.SKIP not in actions(state, known_to_carpass=False)
+
+
+@pytest.mark.parametrize(
+    "sign",
+    [
+        {"known_to_carpass": True},
+        {"outcome_unknown": True},
+        {"answered": True},
+    ],
+)
+@pytest.mark.parametrize("state", ["draft", "error"])
+def test_a_report_that_reached_car_pass_or_may_have_is_never_skipped(state, sign):
+    kwargs = {"known_to_carpass": False, **sign}
+    assert lifecycle.reached_carpass(state, **kwargs)
+    assert not lifecycle.can_skip(state, **kwargs)
+    assert lifecycle.SKIP not in actions(state, **kwargs)

@@ -89,6 +89,11 @@ RESET_TO_DRAFT = "reset_to_draft"
 REFRESH_STATUS = "refresh_status"
 CORRECTION_FORM = "correction_form"
 PRINT_CORRECTION_FORM = "print_correction_form"
+SKIP = "skip"
+
+# States a registration holds while Car-Pass may never have seen its reading: not
+# sent yet, failed before Car-Pass took it, or skipped (see ``reached_carpass``).
+UNSENT_STATES = ("draft", "error", "skipped")
 
 
 def state_for_answer(status, current_state):
@@ -368,6 +373,35 @@ def can_confirm(state, known_to_carpass, open_remark_actions):
     )
 
 
+def reached_carpass(state, *, known_to_carpass, outcome_unknown=False, answered=False):
+    """True when Car-Pass holds this reading, or may hold it.
+
+    Car-Pass gave it a request id (``known_to_carpass``), answered one of its
+    sends (``answered``), the last send may have arrived (``outcome_unknown``),
+    or its state says it is on its way or decided there. Such a report is never
+    skipped, and the repair it reports keeps its vehicle, VIN and reading: they
+    change through a correction of the report.
+    """
+    return bool(
+        known_to_carpass or outcome_unknown or answered or state not in UNSENT_STATES
+    )
+
+
+def can_skip(state, *, known_to_carpass, outcome_unknown=False, answered=False):
+    """True when a report may be skipped (not reported, with a reason).
+
+    Only a report that never reached Car-Pass (``reached_carpass``) and is still
+    to be sent: a reading Car-Pass holds, accepted or flagged, stays in the
+    figures and is settled by a correction, a confirmation or the correction form.
+    """
+    return state in SENDABLE_STATES and not reached_carpass(
+        state,
+        known_to_carpass=known_to_carpass,
+        outcome_unknown=outcome_unknown,
+        answered=answered,
+    )
+
+
 def allowed_actions(
     state,
     *,
@@ -376,15 +410,24 @@ def allowed_actions(
     failed_corrections=0,
     correction_threshold=2,
     outcome_unknown=False,
+    answered=False,
 ):
     """The actions a registration allows, as a frozenset of the action names above.
 
     ``known_to_carpass``: Car-Pass gave it a request id. ``outcome_unknown``: the
     last send may have arrived and could not be looked up; a person who checked at
-    Car-Pass may send it again by hand (``SEND_AGAIN``). Group checks (managers for
-    confirm and manual correction) are the model's business, not this function's.
+    Car-Pass may send it again by hand (``SEND_AGAIN``). ``answered``: Car-Pass
+    answered one of its sends. Group checks (managers for confirm and manual
+    correction) are the model's business, not this function's.
     """
     actions = set()
+    if can_skip(
+        state,
+        known_to_carpass=known_to_carpass,
+        outcome_unknown=outcome_unknown,
+        answered=answered,
+    ):
+        actions.add(SKIP)
     if state in SENDABLE_STATES:
         actions |= {EDIT, SEND}
     if can_confirm(state, known_to_carpass, open_remark_actions):

@@ -8,6 +8,7 @@ right and pass the record rules for ``operation``, and belong to each company th
 records belong to. Views are not security: this is checked on the server.
 """
 
+from odoo import api
 from odoo.exceptions import AccessError
 
 
@@ -40,5 +41,54 @@ def carpass_check_caller(records, operation="read"):
             env._(
                 "These records belong to a company you do not work for: its Car-Pass "
                 "actions are not yours to run."
+            )
+        )
+
+
+def carpass_check_manager(env, message):
+    """Raise AccessError with ``message`` unless the user is a Car-Pass manager.
+
+    The superuser (sudo code, crons) passes.
+    """
+    if env.su or env.user._is_superuser():
+        return
+    if not env.user.has_group("carpass_odoo.group_carpass_manager"):
+        raise AccessError(message)
+
+
+class CarpassAddonRows:
+    """Python mixin: rows only the addon's own code writes, under sudo.
+
+    Car-Pass's remarks and the calls to Car-Pass record what happened; no user,
+    manager or settings administrator creates, changes or deletes them, over the
+    UI or RPC (their access rights are read-only too). The send pipeline, the
+    confirmation and the purge cron write them as superuser. They go with their
+    registration, which cannot be deleted once it reached Car-Pass.
+    """
+
+    # Odoo rebuilds the bases of its model classes: a mixin adds no instance layout.
+    __slots__ = ()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._carpass_check_addon_write()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._carpass_check_addon_write()
+        return super().write(vals)
+
+    def unlink(self):
+        self._carpass_check_addon_write()
+        return super().unlink()
+
+    @api.model
+    def _carpass_check_addon_write(self):
+        if self.env.su:
+            return
+        raise AccessError(
+            self.env._(
+                "Car-Pass's remarks and the calls to Car-Pass are recorded by the "
+                "addon alone: they cannot be created, changed or deleted."
             )
         )

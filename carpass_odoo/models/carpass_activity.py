@@ -6,7 +6,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..carpass.exceptions import CarpassError
-from .carpass_access import carpass_check_caller
+from .carpass_access import carpass_check_caller, carpass_check_manager
 from .carpass_inputs import CarpassInputGuard
 from .carpass_messages import carpass_error_message
 
@@ -69,8 +69,9 @@ class CarpassActivity(CarpassInputGuard, models.Model):
     def action_carpass_sync(self):
         """List button: fetch the activity list with the first configured company."""
         carpass_check_caller(self)
-        if not self.env.user.has_group("carpass_odoo.group_carpass_manager"):
-            raise UserError(_("Only Car-Pass managers may synchronise the activities."))
+        carpass_check_manager(
+            self.env, _("Only Car-Pass managers may synchronise the activities.")
+        )
         companies = self.env.company | self.env.companies
         counts = self._carpass_sync_with(companies, raise_on_failure=True)
         return self._carpass_sync_notification(counts)

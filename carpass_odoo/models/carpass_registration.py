@@ -32,7 +32,7 @@ from ..carpass import checks, lifecycle, units
 from ..carpass.clock import belgian_today
 from ..carpass.exceptions import CarpassError, CarpassProtocolError
 from ..carpass.payloads import Correction, Observation, Status
-from .carpass_access import carpass_check_caller
+from .carpass_access import carpass_check_caller, carpass_check_manager
 from .carpass_company_rules import CarpassRegistrationCompanyRules
 from .carpass_inputs import carpass_clean_vals
 from .carpass_messages import (
@@ -278,6 +278,10 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
     )
     can_manual_correct = fields.Boolean(compute="_compute_allowed_actions")
     can_reset_to_draft = fields.Boolean(compute="_compute_allowed_actions")
+    can_skip = fields.Boolean(
+        compute="_compute_allowed_actions",
+        help="Never sent to Car-Pass: it may be skipped (not reported) with a reason.",
+    )
     can_refresh_status = fields.Boolean(compute="_compute_allowed_actions")
     can_print_correction_form = fields.Boolean(
         compute="_compute_allowed_actions",
@@ -394,6 +398,7 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
         "state",
         "request_guid",
         "outcome_unknown",
+        "sent_date",
         "failed_correction_count",
         "company_id.carpass_correction_threshold",
         "issue_ids.source",
@@ -409,6 +414,7 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
             registration.can_confirm = lifecycle.CONFIRM in actions
             registration.can_manual_correct = lifecycle.MANUAL_CORRECTION in actions
             registration.can_reset_to_draft = lifecycle.RESET_TO_DRAFT in actions
+            registration.can_skip = lifecycle.SKIP in actions
             registration.can_refresh_status = lifecycle.REFRESH_STATUS in actions
             registration.can_print_correction_form = (
                 lifecycle.PRINT_CORRECTION_FORM in actions
@@ -432,6 +438,18 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
             failed_corrections=self.failed_correction_count,
             correction_threshold=self._carpass_correction_threshold(),
             outcome_unknown=self.outcome_unknown,
+            answered=bool(self.sent_date),
+        )
+
+    def _carpass_reached(self):
+        """True when Car-Pass holds this reading or may hold it
+        (``lifecycle.reached_carpass``)."""
+        self.ensure_one()
+        return lifecycle.reached_carpass(
+            self.state,
+            known_to_carpass=bool(self.request_guid),
+            outcome_unknown=self.outcome_unknown,
+            answered=bool(self.sent_date),
         )
 
     def _carpass_correction_threshold(self):
@@ -688,9 +706,26 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
             f'"{self._fields[name]._description_string(self.env)}"' for name in names
         )
 
+    def copy(self, default=None):
+        """Refused: a report is never duplicated.
+
+        A second report of the same reading would reach Car-Pass as a duplicate and
+        take the repair's place; a new reading is a new repair or a new registration.
+        """
+        if not self:
+            return super().copy(default)
+        raise UserError(
+            _(
+                "A Car-Pass report cannot be duplicated: a new reading is reported "
+                "from its repair or as a new registration."
+            )
+        )
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_reported(self):
-        if any(registration.request_guid for registration in self):
+        # Also what may have arrived (outcome unknown) or is on its way: its calls
+        # to Car-Pass are the trace to look it up with.
+        if any(registration._carpass_reached() for registration in self):
             raise UserError(
                 _("A registration that reached Car-Pass cannot be deleted.")
             )
@@ -788,6 +823,36 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
         )
         return True
 
+    def _carpass_skip(self, reason, note=False):
+        """Mark as not reported to Car-Pass, with ``reason`` (a ``SKIP_REASONS`` key).
+
+        Only a report that never reached Car-Pass (``lifecycle.can_skip``): what
+        Car-Pass holds stays in the figures and is settled there.
+        """
+        for registration in self:
+            if not registration.can_skip:
+                raise UserError(
+                    _(
+                        "%(name)s reached Car-Pass, or may have: it cannot be "
+                        "skipped, only a report never sent can be. Correct it instead.",
+                        name=registration.display_name,
+                    )
+                )
+        self._carpass_write_workflow(
+            {"state": "skipped", "skip_reason": reason, "skip_note": note}
+        )
+        reason_label = dict(
+            self._fields["skip_reason"]._description_selection(self.env)
+        )
+        for registration in self:
+            registration._message_log(
+                body=_(
+                    "Not reported to Car-Pass: %(reason)s %(note)s",
+                    reason=reason_label[reason],
+                    note=note or "",
+                )
+            )
+
     def action_edit_in_wizard(self):
         """Pencil: edit the data with the same checks as at the end of a repair."""
         carpass_check_caller(self, "write")
@@ -811,12 +876,10 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
         }
 
     def _check_carpass_manager(self):
-        if not self.env.user.has_group("carpass_odoo.group_carpass_manager"):
-            raise AccessError(
-                _(
-                    "Only Car-Pass managers may confirm readings or ask manual corrections."
-                )
-            )
+        carpass_check_manager(
+            self.env,
+            _("Only Car-Pass managers may confirm readings or ask manual corrections."),
+        )
 
     def action_open_confirm_wizard(self):
         """Green check: confirm as correct, after a confirmation step with a reason."""
@@ -1217,8 +1280,10 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
         old = self.sudo().issue_ids.filtered(lambda issue: issue.source == source)
         if not old and not values_list:
             return  # the usual case on the send path: nothing to write
-        old.with_env(self.env).unlink()
-        self.env["carpass.registration.issue"].create(
+        # Car-Pass's remarks and the checks' findings are the addon's rows, read-only
+        # for every user (see CarpassAddonRows): written as superuser.
+        old.unlink()
+        self.env["carpass.registration.issue"].sudo().create(
             [
                 {**values, "registration_id": self.id, "source": source}
                 for values in values_list
@@ -1908,7 +1973,8 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
                 record._carpass_write_workflow(
                     {"state": "confirmed", "confirm_reason": reason}
                 )
-                record.issue_ids.write({"resolved": True})
+                # Car-Pass's remarks are the addon's rows (read-only for users).
+                record.sudo().issue_ids.write({"resolved": True})
                 record._message_log(
                     body=_(
                         "Confirmed as correct at Car-Pass: %(reason)s", reason=reason

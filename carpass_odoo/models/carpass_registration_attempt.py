@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
+from .carpass_access import CarpassAddonRows
 from .carpass_inputs import CarpassInputGuard
 
 
@@ -40,7 +41,7 @@ DEFAULT_EXCHANGE_LOG_DAYS = 30
 EXCHANGE_LOG_DAYS_PARAM = "carpass_odoo.exchange_log_days"
 
 
-class CarpassRegistrationAttempt(CarpassInputGuard, models.Model):
+class CarpassRegistrationAttempt(CarpassAddonRows, CarpassInputGuard, models.Model):
     """One call to Car-Pass and, for managers, the HTTP exchange behind it.
 
     The exchange (method, path, status code, request and answer bodies) is what

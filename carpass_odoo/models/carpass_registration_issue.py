@@ -3,11 +3,12 @@
 from odoo import api, fields, models
 
 from ..carpass import explanations
+from .carpass_access import CarpassAddonRows
 from .carpass_inputs import CarpassInputGuard
 from .carpass_messages import finding_text, issue_explanation
 
 
-class CarpassRegistrationIssue(CarpassInputGuard, models.Model):
+class CarpassRegistrationIssue(CarpassAddonRows, CarpassInputGuard, models.Model):
     _name = "carpass.registration.issue"
     _description = "Car-Pass Registration Issue"
     _order = "resolved, id"

@@ -13,6 +13,9 @@ from .carpass_registration import STATES
 # The repair's reading, date and odometer work: once the repair has a registration,
 # that registration holds them (the one source of truth) and the repair mirrors it.
 READING_FIELDS = ("carpass_odometer", "carpass_odometer_date", "carpass_odometer_work")
+# What a repair reported to Car-Pass keeps: a change goes through a correction of the
+# report (its registration), never through the repair.
+REPORTED_REPAIR_FIELDS = ("carpass_vehicle_id", "carpass_vin", *READING_FIELDS)
 # Context key of the mirroring write; an object no RPC call can send.
 _MIRROR_CONTEXT_KEY = "carpass_mirror_registration"
 _MIRROR_TOKEN = object()
@@ -148,9 +151,89 @@ class RepairOrder(RepairOrderCompanyRules, models.Model):
         vals = self._carpass_clean_values(vals)
         self._carpass_check_reading_bounds(vals)
         mirroring = self.env.context.get(_MIRROR_CONTEXT_KEY) is _MIRROR_TOKEN
-        if not mirroring and set(READING_FIELDS) & set(vals):
-            self._carpass_forward_reading(vals)
-        return super().write(vals)
+        if not mirroring:
+            self._carpass_check_reported_fields(vals)
+            if set(READING_FIELDS) & set(vals):
+                self._carpass_forward_reading(vals)
+        result = super().write(vals)
+        if not mirroring and {"carpass_vehicle_id", "carpass_vin"} & set(vals):
+            self._carpass_unsent_follow_vehicle()
+        return result
+
+    def _carpass_changed_reported_fields(self, vals):
+        """The names of ``REPORTED_REPAIR_FIELDS`` that ``vals`` really changes."""
+        self.ensure_one()
+        changed = []
+        for name in REPORTED_REPAIR_FIELDS:
+            if name not in vals:
+                continue
+            old, new = self[name], vals[name]
+            if name == "carpass_vehicle_id":
+                old, new = old.id, new or False
+            elif name == "carpass_vin":
+                old, new = (old or "").strip().upper(), (new or "").strip().upper()
+            elif name == "carpass_odometer_date":
+                new = fields.Date.to_date(new) if new else False
+            elif name == "carpass_odometer_work":
+                old, new = bool(old), bool(new)
+            else:
+                new = new or 0
+            if old != new:
+                changed.append(name)
+        return changed
+
+    def _carpass_check_reported_fields(self, vals):
+        """UserError when ``vals`` changes the vehicle, VIN or reading of a repair
+        whose reading reached Car-Pass (``lifecycle.reached_carpass``): Car-Pass
+        holds them, so they change through a correction of the report."""
+        if not set(REPORTED_REPAIR_FIELDS) & set(vals):
+            return
+        for repair in self:
+            reported = repair.sudo().carpass_registration_ids.filtered(
+                lambda registration: registration._carpass_reached()
+            )[:1]
+            if not reported:
+                continue
+            changed = repair._carpass_changed_reported_fields(vals)
+            if changed:
+                raise UserError(
+                    _(
+                        "The reading of %(repair)s was reported to Car-Pass "
+                        "(%(registration)s, %(state)s): %(fields)s cannot change on "
+                        "the repair. Correct the Car-Pass report instead (Edit and "
+                        "Send on the registration, or a manual correction).",
+                        repair=repair.display_name,
+                        registration=reported.display_name,
+                        state=reported._state_label(),
+                        fields=", ".join(
+                            f'"{self._fields[name]._description_string(self.env)}"'
+                            for name in changed
+                        ),
+                    )
+                )
+
+    def _carpass_unsent_follow_vehicle(self):
+        """A report not sent yet follows its repair's new vehicle and VIN.
+
+        What was reported (``_carpass_check_reported_fields``) and what was skipped
+        stay as they are; so does a report whose repair lost its vehicle (it waits
+        in the overview for the user to decide).
+        """
+        for repair in self:
+            vehicle = repair.carpass_vehicle_id
+            if not vehicle:
+                continue
+            for registration in repair.carpass_registration_ids:
+                if registration.state == "skipped" or registration._carpass_reached():
+                    continue
+                values = {}
+                if registration.vehicle_id != vehicle:
+                    values["vehicle_id"] = vehicle.id
+                if (registration.vin or "") != (vehicle.vin_sn or "").strip().upper():
+                    values["vin"] = vehicle.vin_sn or ""
+                if values:
+                    # The vehicle is fixed for users; the repair moves its own report.
+                    registration._carpass_write_workflow(values)
 
     def _carpass_check_reading_bounds(self, vals):
         """The reading's bounds of ``carpass/checks.py``, as a ValidationError.

@@ -22,7 +22,7 @@ from ..carpass.exceptions import (
 )
 from ..carpass.payloads import ENVIRONMENT_URLS
 from ..carpass.sessions import pooled_session
-from .carpass_access import carpass_check_caller
+from .carpass_access import carpass_check_caller, carpass_check_manager
 from .carpass_messages import (
     carpass_error_message,
     format_day,
@@ -465,6 +465,11 @@ class ResCompany(models.Model):
         """
         self.ensure_one()
         carpass_check_caller(self)
+        # It synchronises the activities and sets the default one (as superuser).
+        carpass_check_manager(
+            self.env,
+            _("Only Car-Pass managers may test the connection to Car-Pass."),
+        )
         url = self._carpass_base_url()
         try:
             self._carpass_client().check_connection()

@@ -4,11 +4,11 @@ import base64
 import binascii
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 from odoo.tools.misc import file_open
 
 from ..carpass.payloads import ActivityFileError, parse_activity_file
-from ..models.carpass_access import carpass_check_caller
+from ..models.carpass_access import carpass_check_caller, carpass_check_manager
 from ..models.carpass_inputs import CarpassInputGuard
 
 SAMPLE_FILE = "carpass_odoo/data/carpass_activities_sample.json"
@@ -41,8 +41,9 @@ class CarpassActivityImportWizard(CarpassInputGuard, models.TransientModel):
     def _check_manager(self):
         # Creating the wizard is refused by its access rights (managers only); the
         # buttons that open or run it check first, for a message that says why.
-        if not self.env.user.has_group("carpass_odoo.group_carpass_manager"):
-            raise AccessError(_("Only Car-Pass managers may import the activities."))
+        carpass_check_manager(
+            self.env, _("Only Car-Pass managers may import the activities.")
+        )
 
     def _content(self):
         self.ensure_one()

@@ -7,7 +7,7 @@ from ..carpass.checks import normalize_vin
 from ..carpass.clock import belgian_today
 from ..carpass.payloads import Observation
 from ..carpass.probe import format_report, run_probe
-from ..models.carpass_access import carpass_check_caller
+from ..models.carpass_access import carpass_check_caller, carpass_check_manager
 from ..models.carpass_inputs import CarpassInputGuard
 from .dialog import wizard_dialog
 
@@ -43,8 +43,9 @@ class CarpassProbeWizard(CarpassInputGuard, models.TransientModel):
     def _check_manager(self):
         # Creating the wizard is refused by its access rights (managers only); the
         # buttons that open or run it check first, for a message that says why.
-        if not self.env.user.has_group("carpass_odoo.group_carpass_manager"):
-            raise AccessError(_("Only Car-Pass managers can run the contract probe."))
+        carpass_check_manager(
+            self.env, _("Only Car-Pass managers can run the contract probe.")
+        )
 
     def action_run(self):
         """Run the probe and show its report in the dialog."""

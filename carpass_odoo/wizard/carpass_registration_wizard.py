@@ -73,6 +73,7 @@ class CarpassRegistrationWizard(models.TransientModel):
     is_late = fields.Boolean(compute="_compute_findings")
     vin_short = fields.Boolean(compute="_compute_findings")
     suggestion = fields.Integer(compute="_compute_findings")
+    can_skip = fields.Boolean(related="registration_id.can_skip")
     skip_reason = fields.Selection(SKIP_REASONS)
     skip_note = fields.Char()
 
@@ -209,29 +210,8 @@ class CarpassRegistrationWizard(models.TransientModel):
         self.ensure_one()
         if not self.skip_reason:
             raise UserError(_("Choose why this repair is not reported to Car-Pass."))
-        if not self.registration_id.can_edit:
-            raise UserError(
-                _(
-                    "%(name)s was already reported to Car-Pass: it cannot be skipped.",
-                    name=self.registration_id.display_name,
-                )
-            )
-        self.registration_id._carpass_write_workflow(
-            {
-                "state": "skipped",
-                "skip_reason": self.skip_reason,
-                "skip_note": self.skip_note,
-            }
-        )
-        self.registration_id._message_log(
-            body=_(
-                "Not reported to Car-Pass: %(reason)s %(note)s",
-                reason=dict(
-                    self._fields["skip_reason"]._description_selection(self.env)
-                )[self.skip_reason],
-                note=self.skip_note or "",
-            )
-        )
+        # The registration decides (lifecycle.can_skip): only a report never sent.
+        self.registration_id._carpass_skip(self.skip_reason, self.skip_note)
         return {"type": "ir.actions.act_window_close"}
 
     def _save_to_registration(self, check=True):
