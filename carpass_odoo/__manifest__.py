@@ -3,7 +3,7 @@
 {
     "name": "Car-Pass",
     "summary": "Report odometer readings, VIN and work descriptions to Car-Pass (Belgium)",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Inventory/Inventory",
     "website": "https://github.com/carpass-odoo/carpass_odoo",
     "author": "carpass_odoo contributors",

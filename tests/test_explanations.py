@@ -180,3 +180,13 @@ def test_on_time_and_trusted_provider():
     assert compliance.is_trusted_provider(1, 200)
     assert not compliance.is_trusted_provider(2, 200)
     assert compliance.is_trusted_provider(0, 0)
+
+
+def test_refused_fields_are_named_and_known_codes_explained():
+    assert explanations.field_name("licensePlate") == "license plate"
+    assert explanations.field_name("activities[2]") == "work description"
+    assert explanations.field_name("somethingNew") is None
+    assert "%(field)s" in explanations.explain_field_error("REQUIRED")
+    assert explanations.explain_field_error("FIRST_USE_AFTER_READING")
+    assert explanations.explain_field_error("NOT_A_CODE") is None
+    assert explanations.explain_field_error(None) is None

@@ -36,6 +36,7 @@ class TestInvoiceCarPassStatus(CarpassCase):
             cls.env,
             login="carpass_accountant_invoice",
             groups="account.group_account_invoice",
+            email=False,
             company_id=cls.company_a.id,
             company_ids=[cls.company_a.id],
         )
@@ -169,3 +170,55 @@ class TestInvoiceCarPassStatus(CarpassCase):
         repair.carpass_registration_ids.action_send()
         self.assertNotIn(repair, Repair.search(domain))
         self.assertFalse(invoice.with_user(self.accountant).carpass_report_missing)
+
+    def view_fields(self, arch):
+        """The web client's read specification of the fields of a view's arch."""
+        names = {
+            node.get("name")
+            for node in etree.fromstring(arch).xpath("//field")
+            if node.getparent().tag != "field"
+        }
+        Repair = self.env["repair.order"]
+        return {
+            name: {"fields": {"display_name": {}}}
+            if Repair._fields[name].type in ("many2one", "many2many", "one2many")
+            else {}
+            for name in names
+        }
+
+    def test_accountant_opens_a_repair_of_the_list(self):
+        """The list and the form of the menu's action, read as the accountant does
+        (Billing only: no stock, Fleet or Car-Pass rights), show the repair, its
+        vehicle, reading, Car-Pass status and invoice."""
+        repair, invoice = self.invoiced_repair()
+        action = (
+            self.env["ir.actions.act_window"]
+            .with_user(self.accountant)
+            ._for_xml_id("carpass_odoo.action_repair_without_carpass_report")
+        )
+        Repair = self.env["repair.order"].with_user(self.accountant)
+        views = Repair.get_views(action["views"])["views"]
+        self.assertLessEqual({"list", "form"}, set(views))
+        domain = self.accountant_filter_domain()
+        rows = Repair.web_search_read(domain, self.view_fields(views["list"]["arch"]))[
+            "records"
+        ]
+        row = next(row for row in rows if row["id"] == repair.id)
+        self.assertEqual(row["carpass_state"], "draft")
+        self.assertEqual(row["carpass_vin"], repair.carpass_vin)
+        self.assertIn("1-INV-321", row["carpass_vehicle_name"])
+        list_arch = etree.fromstring(views["list"]["arch"])
+        self.assertTrue(list_arch.xpath("//field[@name='carpass_state']"))
+        # Opening the line: the form's fields, read as the accountant.
+        [record] = Repair.browse(repair.id).web_read(
+            self.view_fields(views["form"]["arch"])
+        )
+        self.assertEqual(record["name"], repair.name)
+        self.assertEqual(record["carpass_odometer"], 61234)
+        self.assertEqual(
+            [move["id"] for move in record["carpass_invoice_ids"]], invoice.ids
+        )
+        self.assertEqual(record["partner_id"]["id"], repair.partner_id.id)
+        form = etree.fromstring(views["form"]["arch"])
+        self.assertEqual(form.get("edit"), "0")
+        self.assertFalse(form.xpath("//field[@name='lot_id' or @name='move_ids']"))

@@ -13,7 +13,7 @@ import tempfile
 from datetime import date, timedelta
 
 from odoo import Command
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import format_date
 
 from .common import GARAGE_A, CarpassCase
@@ -83,6 +83,7 @@ class TestReports(HttpCase, CarpassCase):
         """
         pdf, report_type = (
             self.env["ir.actions.report"]
+            .with_user(records.env.user)
             .with_company(records.company_id)
             .with_context(force_report_rendering=True)
             ._render_qweb_pdf(report, res_ids or records.ids)
@@ -261,6 +262,60 @@ class TestReports(HttpCase, CarpassCase):
 
     def test_invoices_of_five_records(self):
         self.assert_invoices(self.make_invoices(5))
+
+    def test_accountant_prints_invoices_of_repairs_and_of_plain_sales(self):
+        """A Billing user (no stock, Fleet or Car-Pass rights, no e-mail) prints
+        from the browser the invoice of a repair's sale order and that of a plain
+        sale order: the repairs are found and printed without their rights."""
+        company = self.env.ref("base.main_company")
+        accountant = new_test_user(
+            self.env,
+            login="carpass_billing_print",
+            groups="account.group_account_invoice",
+            email=False,
+            company_id=company.id,
+            company_ids=[company.id],
+        )
+        repair_invoice = self.make_invoices(1)
+        repair = repair_invoice.carpass_repair_ids
+        product = self.env["product.product"].create(
+            {"name": "Car wash", "type": "service", "invoice_policy": "order"}
+        )
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "company_id": company.id,
+                "order_line": [Command.create({"product_id": product.id})],
+            }
+        )
+        order.action_confirm()
+        plain_invoice = order._create_invoices()
+        plain_invoice.action_post()
+        self.assertFalse(plain_invoice.carpass_repair_ids)
+        lang = repair.partner_id.lang
+        for invoice, expected in (
+            (
+                repair_invoice,
+                [
+                    repair.carpass_vin,
+                    self.format_number(repair.carpass_odometer, lang),
+                    self.format_date(repair.carpass_odometer_date, lang),
+                ],
+            ),
+            # Printed too; the invoice's own text may be drawn as shapes (see
+            # static/src/report/carpass_reports.scss), its vehicle lines are text.
+            (plain_invoice, []),
+        ):
+            # As the print menu does (/report/pdf/account.report_invoice/<id>).
+            pdf = self.render(INVOICE, invoice.with_user(accountant))
+            text = " ".join("\f".join(pdf_page_texts(pdf)).split())
+            for value in expected:
+                self.assertIn(value, text)
+            self.assertEqual("VIN:" in text, bool(expected))
+        # The form shows the same to the accountant.
+        self.assertEqual(
+            repair_invoice.with_user(accountant).carpass_vins, repair.carpass_vin
+        )
 
     def test_repair_order_and_invoice_print_the_reading_car_pass_accepted(self):
         """The mechanic typed 5842; the window sent 58421, which Car-Pass accepted."""

@@ -475,7 +475,8 @@ def _parse_reading(value):
         return None, _finding(
             READING_TOO_LARGE,
             Severity.BLOCKING,
-            reading=_shown(value),
+            # A number shown as the user's language writes it; a huge one as typed.
+            reading=kilometres if kilometres < 2**63 else _shown(value),
             maximum=MAX_READING,
         )
     return kilometres, None

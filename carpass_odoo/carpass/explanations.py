@@ -139,6 +139,77 @@ DESCRIPTION_MISSING = Explanation(
 )
 
 
+# Car-Pass's names of the fields it checks (docs/carpass-api.md), as garage staff
+# call them; used when Car-Pass refuses a request field by field.
+FIELD_LABELS = {
+    "vin": _lt("VIN"),
+    "odometerReading": _lt("odometer reading"),
+    "odometerReadingDate": _lt("reading date"),
+    "odometerWork": _lt("work on the odometer"),
+    "licensePlate": _lt("license plate"),
+    "firstUseDate": _lt("date of first use"),
+    "enterpriseOrganisation": _lt("enterprise number"),
+    "enteredOrganisation": _lt("enterprise number"),
+    "observationType": _lt("type of report"),
+    "activities": _lt("work description"),
+    "jobLines": _lt("job lines of the work description"),
+    "freeText": _lt("text of the work description"),
+    "reason": _lt("reason"),
+    "language": _lt("document language"),
+    "unifier": _lt("report reference"),
+}
+
+# Car-Pass's error codes for a refused request (docs/carpass-api.md, ASSUMED as the
+# issue codes are): what each means, in a sentence that may name ``%(field)s``.
+FIELD_ERRORS = {
+    "REQUIRED": _lt("The %(field)s is missing."),
+    "INVALID_TYPE": _lt("The %(field)s is not written in a form Car-Pass accepts."),
+    "VIN_INVALID_CHARACTERS": _lt(
+        "The VIN holds characters a VIN never has (only letters and digits, never "
+        "I, O or Q)."
+    ),
+    "VIN_TOO_LONG": _lt("The VIN is longer than 17 characters."),
+    "READING_NOT_POSITIVE_INTEGER": _lt(
+        "The odometer reading must be a whole number of kilometres above zero."
+    ),
+    "DATE_INVALID": _lt("The %(field)s is not a valid date."),
+    "DATE_IN_FUTURE": _lt("The %(field)s is in the future."),
+    "FIRST_USE_AFTER_READING": _lt(
+        "The vehicle's date of first use is after the reading date."
+    ),
+    "ORGANISATION_INVALID": _lt(
+        "The %(field)s is not a valid 10-digit enterprise number."
+    ),
+    "OBSERVATION_TYPE_INVALID": _lt("Car-Pass does not know this type of report."),
+    "LANGUAGE_INVALID": _lt("Car-Pass does not offer documents in this language."),
+    "UNKNOWN_ACTIVITY": _lt(
+        "The work description names an activity Car-Pass does not know: "
+        "synchronise the activities (Settings > Car-Pass) and check the mappings."
+    ),
+    "DESCRIPTION_EMPTY": _lt("The work description names no activity."),
+    "TEXT_TOO_LONG": _lt("The %(field)s is longer than Car-Pass accepts."),
+    "INVALID_STATE": _lt(
+        "Car-Pass does not allow this in the report's current state: check its "
+        "status at Car-Pass."
+    ),
+    "ACTION_NOT_ALLOWED": _lt(
+        "Car-Pass does not allow this action for this report: check its status at "
+        "Car-Pass."
+    ),
+}
+
+
+def field_name(field):
+    """The label of a field Car-Pass names (``activities[2]`` is ``activities``);
+    None for a field this version does not know."""
+    return FIELD_LABELS.get((field or "").split("[", 1)[0].split(".", 1)[0])
+
+
+def explain_field_error(code):
+    """The English template explaining Car-Pass's error ``code``, or None."""
+    return FIELD_ERRORS.get(code or "")
+
+
 def explain_issue(code, source="carpass"):
     """The ``Explanation`` of an issue: Car-Pass's ``code``, or a local check's.
 

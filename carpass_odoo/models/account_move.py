@@ -2,8 +2,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import _, api, fields, models
 
-from .carpass_messages import format_day, format_number
-
 
 class AccountMove(models.Model):
     _inherit = "account.move"
@@ -30,43 +28,57 @@ class AccountMove(models.Model):
     )
 
     @api.depends("invoice_line_ids.sale_line_ids")
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_carpass_repair_ids(self):
+        # The sale orders' repairs are a stock field (sale.order.repair_order_ids):
+        # found as superuser for whoever prints or opens the invoice (an accountant
+        # has no stock rights), only in the companies this user works in.
+        companies = self.env.companies
         for move in self:
-            orders = move.invoice_line_ids.sale_line_ids.order_id
-            move.carpass_repair_ids = orders.repair_order_ids.filtered(
-                "carpass_vehicle_id"
+            orders = move.sudo().invoice_line_ids.sale_line_ids.order_id
+            repairs = orders.repair_order_ids.filtered(
+                lambda repair: repair.carpass_vehicle_id
+                and repair.company_id in companies
             )
+            move.carpass_repair_ids = repairs.with_env(self.env)
+
+    def _carpass_printed_vehicles(self):
+        """What the invoice prints about each repaired vehicle, one dict per repair.
+
+        Read as superuser, and only these values: the accountant who prints the
+        invoice has no rights on repairs, vehicles or Car-Pass registrations.
+        Numbers and dates in the environment's language (the report's).
+        """
+        self.ensure_one()
+        return [
+            repair.sudo()._carpass_printed_vehicle()
+            for repair in self.carpass_repair_ids
+        ]
 
     # Not stored, read fresh each time: no deeper dependency to track.
     @api.depends("carpass_repair_ids")
+    @api.depends_context("lang", "uid", "allowed_company_ids")
     def _compute_carpass_vehicle_lines(self):
         for move in self:
-            repairs = move.sudo().carpass_repair_ids
-            move.carpass_vehicle_names = "\n".join(
-                repairs.carpass_vehicle_id.mapped("display_name")
-            )
-            move.carpass_vins = "\n".join(
-                repair.carpass_vin or "-" for repair in repairs
-            )
+            lines = move._carpass_printed_vehicles()
+            move.carpass_vehicle_names = "\n".join(line["vehicle"] for line in lines)
+            move.carpass_vins = "\n".join(line["vin"] for line in lines)
             move.carpass_readings = "\n".join(
-                move._carpass_reading_line(repair) for repair in repairs
+                move._carpass_reading_line(line) for line in lines
             )
             move.carpass_reading_dates = "\n".join(
-                format_day(self.env, repair.carpass_odometer_date)
-                if repair.carpass_odometer_date
-                else "-"
-                for repair in repairs
+                line["date"] or "-" for line in lines
             )
 
-    def _carpass_reading_line(self, repair):
-        """The reading as printed: "58,421 km", marked while not reported yet."""
-        if not repair.carpass_odometer:
+    def _carpass_reading_line(self, line):
+        """The reading as the form shows it: "58,421 km", marked while not reported yet."""
+        if line["odometer"] == "-":
             return "-"
-        unit = _("mi") if repair.carpass_odometer_unit == "miles" else _("km")
-        line = f"{format_number(self.env, repair.carpass_odometer)} {unit}"
-        if repair.carpass_registration_id and not repair.carpass_reading_reported:
-            line = _("%(reading)s (not yet reported to Car-Pass)", reading=line)
-        return line
+        unit = _("mi") if line["miles"] else _("km")
+        reading = f"{line['odometer']} {unit}"
+        if line["not_reported"]:
+            reading = _("%(reading)s (not yet reported to Car-Pass)", reading=reading)
+        return reading
 
     carpass_report_status = fields.Char(
         string="Car-Pass Status",
@@ -89,7 +101,7 @@ class AccountMove(models.Model):
         for move in self:
             parts = []
             missing = False
-            for repair in move.sudo().carpass_repair_ids:
+            for repair in move.carpass_repair_ids.sudo():
                 registration = repair.carpass_registration_ids[:1]
                 missing = missing or not (
                     registration.request_guid or repair.carpass_skipped

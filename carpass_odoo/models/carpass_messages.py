@@ -19,6 +19,7 @@ from ..carpass.exceptions import (
     CarpassTransientError,
     CarpassUnavailableError,
     CarpassValidationError,
+    FieldError,
 )
 from ..carpass.maintenance import try_again_at
 
@@ -90,19 +91,27 @@ def finding_message(env, finding, odometer_unit=units.KILOMETERS):
     ``_lt`` so that Odoo's translation export picks them up for this addon; dates and
     numbers are written as the user's language writes them (res.lang).
     """
-    template = checks.MESSAGES.get(finding.code)
-    if template is None:
-        return finding.message
+    return finding_text(
+        env, finding.code, finding.params, finding.message, odometer_unit
+    )
+
+
+def finding_text(env, code, params, fallback, odometer_unit=units.KILOMETERS):
+    """A finding's text from its ``code`` and ``params`` (as stored on a remark),
+    in the reader's language; ``fallback`` when they do not make one."""
+    template = checks.MESSAGES.get(code)
+    if template is None or not isinstance(params, dict):
+        return fallback
     try:
         return checks.render_message(
             env._(template),
-            finding.params,
+            params,
             distance=lambda km: format_distance(env, km, odometer_unit),
             day=lambda day: format_day(env, day),
             number=lambda number: format_number(env, number),
         )
     except (KeyError, TypeError, ValueError):
-        return finding.message
+        return fallback
 
 
 def organisation_error_message(env, error, company=None):
@@ -144,12 +153,9 @@ def carpass_error_message(env, error, company=None):
             "Car-Pass refused the credentials: check the establishment number and the password."
         )
     if isinstance(error, CarpassValidationError):
-        details = "; ".join(
-            f"{item.field}: {item.message}" if item.field else item.message
-            for item in error.errors
-        )
         return _(
-            "Car-Pass refused the data: %(details)s", details=details or error.message
+            "Car-Pass refused the data: %(details)s",
+            details=refusal_details(env, error),
         )
     if isinstance(error, CarpassNotFoundError):
         return _("Car-Pass does not know this request.")
@@ -176,6 +182,57 @@ def carpass_error_message(env, error, company=None):
     return _("Car-Pass error: %(message)s", message=error.message)
 
 
+def refusal_details(env, error):
+    """What Car-Pass refused, field by field, in the user's language.
+
+    A known error code is explained (Car-Pass's English text stays in the call's
+    exchange, for support); otherwise the field is named and Car-Pass's own words
+    are quoted as such.
+    """
+    _ = env._
+    parts = []
+    for item in error.errors or [FieldError("", error.code or "", error.message)]:
+        label = explanations.field_name(item.field)
+        field = _(label) if label else item.field
+        template = explanations.explain_field_error(item.code)
+        if template:
+            explained = _(template)
+            parts.append(
+                explained % {"field": field or _("data")}
+                if "%(field)s" in template
+                else explained
+            )
+        elif field:
+            parts.append(
+                _(
+                    "the %(field)s (Car-Pass's words: “%(words)s”)",
+                    field=field,
+                    words=item.message or item.code,
+                )
+            )
+        else:
+            parts.append(
+                _("Car-Pass's words: “%(words)s”", words=item.message or item.code)
+            )
+    return " ".join(part if part.endswith(".") else f"{part}." for part in parts)
+
+
+def remarks_text(env, issues):
+    """Car-Pass's remarks (``payloads`` issues) in the user's language: a known code's
+    meaning, else Car-Pass's own words quoted as such."""
+    parts = []
+    for issue in issues:
+        if issue.code in explanations.ISSUE_EXPLANATIONS:
+            parts.append(issue_explanation(env, issue.code)[0])
+        else:
+            parts.append(
+                env._(
+                    "Car-Pass's words: “%(words)s”", words=issue.message or issue.code
+                )
+            )
+    return " ".join(parts)
+
+
 def history_error_message(env, error, vin, reading, company=None):
     """A failed vehicle-history request as a message that says what to do next.
 
@@ -192,7 +249,9 @@ def history_error_message(env, error, vin, reading, company=None):
                 vin=vin,
             )
         if error.code == "ACTION_REQUIRED":
-            details = "; ".join(item.message for item in error.errors if item.message)
+            # Car-Pass's remarks, explained by their code (its English text stays
+            # in the call's exchange).
+            details = remarks_text(env, error.errors)
             return _(
                 "Car-Pass flagged the reading %(reading)s km and issued no "
                 "history (%(details)s). Check the VIN and the odometer, then "

@@ -529,7 +529,9 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
                 raise ValidationError(
                     _(
                         "%(date)s is not a possible reading date.",
-                        date=vals["reading_date"],
+                        date=format_day(self.env, reading_date)
+                        if reading_date
+                        else vals["reading_date"],
                     )
                 )
 
@@ -1264,6 +1266,7 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
                     "code": finding.code,
                     "severity": finding.severity.value,
                     "message": finding_message(self.env, finding, self.odometer_unit),
+                    "params": finding.params,
                     "suggestion": finding.suggestion or 0,
                 }
                 for finding in findings

@@ -7,6 +7,35 @@ from odoo import api, fields, models
 from .carpass_access import CarpassAddonRows
 from .carpass_inputs import CarpassInputGuard
 
+
+def _lt(message):
+    """Mark an English text for Odoo's translation export; translated when shown."""
+    return message
+
+
+# What a call's raw outcome (Car-Pass's status, or the protocol error's class) means
+# for garage staff; the raw value stays for managers and support.
+OUTCOME_LABELS = {
+    "done": _lt("Accepted"),
+    "accepted": _lt("Accepted"),
+    "action_required": _lt("Remarks to settle"),
+    "ongoing": _lt("Being processed by Car-Pass"),
+    "reviewing": _lt("Under review at Car-Pass"),
+    "rejected": _lt("Rejected"),
+    "waiting_for_div": _lt("Waiting for the vehicle's registration (DIV)"),
+    "unknown": _lt("Status not known"),
+    "refused": _lt("Refused"),
+    "CarpassAuthenticationError": _lt("Credentials refused"),
+    "CarpassValidationError": _lt("Data refused"),
+    "CarpassNotFoundError": _lt("Unknown to Car-Pass"),
+    "CarpassUnavailableError": _lt("Car-Pass unavailable"),
+    "CarpassTimeoutError": _lt("No answer in time"),
+    "CarpassTransientError": _lt("Temporary failure"),
+    "CarpassProtocolError": _lt("Unexpected answer"),
+    "CarpassLookupUnsupportedError": _lt("Look-up not available"),
+    "CarpassError": _lt("Failed"),
+}
+
 # How long the exchange bodies are kept when the setting is missing or unusable.
 DEFAULT_EXCHANGE_LOG_DAYS = 30
 EXCHANGE_LOG_DAYS_PARAM = "carpass_odoo.exchange_log_days"
@@ -47,7 +76,13 @@ class CarpassRegistrationAttempt(CarpassAddonRows, CarpassInputGuard, models.Mod
     )
     user_id = fields.Many2one("res.users", default=lambda self: self.env.user)
     success = fields.Boolean()
-    outcome = fields.Char()
+    outcome = fields.Char(
+        string="Raw Outcome",
+        help="Car-Pass's status or the error's class, as recorded (for support).",
+    )
+    outcome_label = fields.Char(
+        string="Result", compute="_compute_outcome_label", help="The call's outcome."
+    )
     error_message = fields.Text()
     duration_ms = fields.Integer(string="Duration (ms)")
     http_method = fields.Char(
@@ -63,6 +98,24 @@ class CarpassRegistrationAttempt(CarpassAddonRows, CarpassInputGuard, models.Mod
     )
     request_body = fields.Text(groups="carpass_odoo.group_carpass_manager")
     answer_body = fields.Text(groups="carpass_odoo.group_carpass_manager")
+
+    @api.depends("outcome", "success")
+    @api.depends_context("lang")
+    def _compute_outcome_label(self):
+        for attempt in self:
+            raw = attempt.outcome or ""
+            label = OUTCOME_LABELS.get(raw)
+            if label:
+                attempt.outcome_label = self.env._(label)
+            elif raw:
+                # A status word this version does not know: Car-Pass's own word.
+                attempt.outcome_label = self.env._(
+                    "Car-Pass status: “%(status)s”", status=raw
+                )
+            else:
+                attempt.outcome_label = (
+                    self.env._("Succeeded") if attempt.success else self.env._("Failed")
+                )
 
     @api.model
     def _exchange_values(self, exchanges):

@@ -27,7 +27,7 @@ from ..carpass.lifecycle import (
 )
 from ..carpass.payloads import WorkDescription
 from .carpass_access import carpass_check_caller
-from .carpass_messages import carpass_error_message
+from .carpass_messages import carpass_error_message, remarks_text
 from .carpass_registration import CRON_BATCH_SIZE
 
 DESCRIPTION_STATES = [
@@ -320,9 +320,12 @@ class CarpassRegistration(models.Model):
             )
             return self, False, message
         if not result.accepted:
-            message = "; ".join(
-                issue.message or issue.code for issue in result.issues
-            ) or _("Car-Pass refused the work description.")
+            message = _("Car-Pass refused the work description.")
+            if result.issues:
+                message = _(
+                    "Car-Pass refused the work description: %(details)s",
+                    details=remarks_text(self.env, result.issues),
+                )
             self._carpass_log_attempt(
                 "description",
                 False,

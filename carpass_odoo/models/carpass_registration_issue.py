@@ -5,7 +5,7 @@ from odoo import api, fields, models
 from ..carpass import explanations
 from .carpass_access import CarpassAddonRows
 from .carpass_inputs import CarpassInputGuard
-from .carpass_messages import issue_explanation
+from .carpass_messages import finding_text, issue_explanation
 
 
 class CarpassRegistrationIssue(CarpassAddonRows, CarpassInputGuard, models.Model):
@@ -25,7 +25,13 @@ class CarpassRegistrationIssue(CarpassAddonRows, CarpassInputGuard, models.Model
         [("local", "Check before sending"), ("carpass", "Car-Pass")], required=True
     )
     code = fields.Char(required=True)
+    # A local finding's text is written from its code and params when read, in the
+    # reader's language (the retry cron checks in English); ``message`` keeps the
+    # text as first written, shown when the params do not make one.
     message = fields.Text()
+    params = fields.Json(
+        help="The values of a local check's finding (readings, dates), for its text."
+    )
     severity = fields.Selection(
         [("blocking", "Blocking"), ("warning", "Warning"), ("info", "Info")],
         default="warning",
@@ -59,6 +65,8 @@ class CarpassRegistrationIssue(CarpassAddonRows, CarpassInputGuard, models.Model
         "code",
         "source",
         "message",
+        "params",
+        "registration_id.odometer_unit",
         "registration_id.can_confirm",
         "registration_id.can_edit",
         "registration_id.correction_form_suggested",
@@ -71,6 +79,14 @@ class CarpassRegistrationIssue(CarpassAddonRows, CarpassInputGuard, models.Model
             meaning, todo, action = issue_explanation(
                 self.env, issue.code, issue.source
             )
+            if issue.source == "local":
+                meaning = finding_text(
+                    self.env,
+                    issue.code,
+                    issue.params,
+                    issue.message,
+                    registration.odometer_unit,
+                )
             issue.explanation = meaning or issue.message
             issue.todo = todo
             if registration.correction_form_suggested:

@@ -62,27 +62,60 @@ class RepairOrder(RepairOrderCompanyRules, models.Model):
     carpass_registration_ids = fields.One2many(
         "carpass.registration", "repair_id", string="Car-Pass Registrations"
     )
+    # Computed as superuser (the four fields of the compute): the accountant reads a
+    # repair's Car-Pass status without rights on registrations.
     carpass_registration_id = fields.Many2one(
         "carpass.registration",
         compute="_compute_carpass_registration_id",
+        compute_sudo=True,
         string="Car-Pass Registration",
     )
     carpass_state = fields.Selection(
-        STATES, compute="_compute_carpass_registration_id", string="Car-Pass Status"
+        STATES,
+        compute="_compute_carpass_registration_id",
+        compute_sudo=True,
+        string="Car-Pass Status",
     )
     carpass_state_tone = fields.Selection(
         related="carpass_registration_ids.state_tone", string="Car-Pass Status Tone"
     )
     carpass_can_report = fields.Boolean(
         compute="_compute_carpass_registration_id",
+        compute_sudo=True,
         help="The repair is done and its reading still has to reach Car-Pass.",
     )
     carpass_reading_reported = fields.Boolean(
         compute="_compute_carpass_registration_id",
+        compute_sudo=True,
         string="Reading Reported",
         help="Car-Pass accepted the reading (or it was confirmed as correct). Until "
         "then the reading shown is the one waiting to be reported.",
     )
+
+    # The accountant's read-only list of repairs without a Car-Pass report shows these
+    # without rights on vehicles, sale orders' invoices being read as superuser too.
+    carpass_vehicle_name = fields.Char(
+        string="Vehicle Name",
+        compute="_compute_carpass_accounting_view",
+        compute_sudo=True,
+    )
+    carpass_invoice_ids = fields.Many2many(
+        "account.move",
+        string="Invoices",
+        compute="_compute_carpass_accounting_view",
+        compute_sudo=True,
+        help="The invoices of the repair's sale order.",
+    )
+
+    @api.depends("carpass_vehicle_id", "sale_order_id.invoice_ids")
+    @api.depends_context("allowed_company_ids")
+    def _compute_carpass_accounting_view(self):
+        companies = self.env.companies
+        for repair in self:
+            repair.carpass_vehicle_name = repair.carpass_vehicle_id.display_name
+            repair.carpass_invoice_ids = repair.sale_order_id.invoice_ids.filtered(
+                lambda move: move.company_id in companies
+            )
 
     @api.depends("carpass_odometer", "carpass_odometer_unit")
     def _compute_carpass_odometer_km(self):
@@ -282,6 +315,33 @@ class RepairOrder(RepairOrderCompanyRules, models.Model):
                 date=format_day(self.env, registration.reading_date),
             )
         )
+
+    def _carpass_printed_vehicle(self):
+        """The vehicle lines of a printed repair order or invoice, as display text.
+
+        ``vehicle``, ``vin``, ``odometer`` (dashboard unit), ``miles``,
+        ``odometer_km``, ``date`` (``""`` when none) and ``not_reported`` (the
+        registration's reading Car-Pass has not accepted yet). Numbers and dates as
+        the environment's language writes them (the report's language).
+        """
+        self.ensure_one()
+
+        def number(value):
+            return format_number(self.env, value) if value else "-"
+
+        return {
+            "vehicle": self.carpass_vehicle_id.display_name or "",
+            "vin": self.carpass_vin or "-",
+            "odometer": number(self.carpass_odometer),
+            "miles": self.carpass_odometer_unit == units.MILES,
+            "odometer_km": number(self.carpass_odometer_km),
+            "date": format_day(self.env, self.carpass_odometer_date)
+            if self.carpass_odometer_date
+            else "",
+            "not_reported": bool(
+                self.carpass_registration_id and not self.carpass_reading_reported
+            ),
+        }
 
     def _carpass_must_report(self):
         self.ensure_one()
