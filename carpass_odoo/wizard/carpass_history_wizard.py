@@ -35,6 +35,38 @@ HISTORY_BLOCKING_CODES = frozenset(
 )
 
 
+def _lt(message):
+    """Mark an English text for Odoo's translation export (see checks._lt)."""
+    return message
+
+
+# What the history wizard says instead of the end-of-repair wizard's words, where a
+# finding means something else for a history (a request, not a report); the
+# values are formatted in the user's language first (``_finding_text``).
+HISTORY_FINDING_TEXTS = {
+    checks.VIN_LENGTH: _lt(
+        "A Car-Pass history needs the full VIN of %(expected)s characters; "
+        "%(vin)s has %(length)s."
+    ),
+    checks.READING_LOWER: _lt(
+        "The reading %(reading)s km is lower than the last known reading "
+        "(%(previous)s km on %(previous_date)s): Car-Pass issues no history "
+        "for it. Check the odometer and type the reading again."
+    ),
+    checks.VIN_DIFFERS_FROM_VEHICLE: _lt(
+        "The VIN %(vin)s is not this vehicle's VIN in Fleet (%(vehicle_vin)s): "
+        "Car-Pass would issue another car's history. Type the VIN read on "
+        "the car; if the VIN in Fleet is wrong, correct it on the vehicle "
+        "first."
+    ),
+    checks.VIN_OF_OTHER_VEHICLE: _lt(
+        "The VIN %(vin)s belongs to another vehicle in Fleet "
+        "(%(other_vehicle)s): request the history from that vehicle, or "
+        "correct the VIN."
+    ),
+}
+
+
 class CarpassHistoryWizard(CarpassInputGuard, models.TransientModel):
     _name = "carpass.history.wizard"
     _description = "Request a Car-Pass Vehicle History"
@@ -222,44 +254,18 @@ class CarpassHistoryWizard(CarpassInputGuard, models.TransientModel):
         )
 
     def _finding_text(self, finding):
-        params = finding.params
-        if finding.code == checks.VIN_LENGTH:
-            return _(
-                "A Car-Pass history needs the full VIN of %(expected)s characters; "
-                "%(vin)s has %(length)s.",
-                expected=checks.VIN_EXPECTED_LENGTH,
-                vin=params["vin"],
-                length=params["length"],
+        template = HISTORY_FINDING_TEXTS.get(finding.code)
+        if template is None:
+            return finding_message(self.env, finding)
+        params = dict(finding.params, expected=checks.VIN_EXPECTED_LENGTH)
+        for key in ("reading", "previous"):
+            if key in params:
+                params[key] = format_number(self.env, params[key])
+        if "previous_date" in params:
+            params["previous_date"] = format_day(
+                self.env, fields.Date.to_date(params["previous_date"])
             )
-        if finding.code == checks.READING_LOWER:
-            return _(
-                "The reading %(reading)s km is lower than the last known reading "
-                "(%(previous)s km on %(previous_date)s): Car-Pass issues no history "
-                "for it. Check the odometer and type the reading again.",
-                reading=format_number(self.env, params["reading"]),
-                previous=format_number(self.env, params["previous"]),
-                previous_date=format_day(
-                    self.env, fields.Date.to_date(params["previous_date"])
-                ),
-            )
-        if finding.code == checks.VIN_DIFFERS_FROM_VEHICLE:
-            return _(
-                "The VIN %(vin)s is not this vehicle's VIN in Fleet (%(vehicle_vin)s): "
-                "Car-Pass would issue another car's history. Type the VIN read on "
-                "the car; if the VIN in Fleet is wrong, correct it on the vehicle "
-                "first.",
-                vin=params["vin"],
-                vehicle_vin=params["vehicle_vin"],
-            )
-        if finding.code == checks.VIN_OF_OTHER_VEHICLE:
-            return _(
-                "The VIN %(vin)s belongs to another vehicle in Fleet "
-                "(%(other_vehicle)s): request the history from that vehicle, or "
-                "correct the VIN.",
-                vin=params["vin"],
-                other_vehicle=params["other_vehicle"],
-            )
-        return finding_message(self.env, finding)
+        return self.env._(template, **params)
 
     def _findings_html(self, findings):
         if not findings:
