@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from lxml import etree
 
+from odoo import fields
 from odoo.exceptions import ValidationError
 from odoo.modules.module import get_module_path
 from odoo.tests import tagged
@@ -25,7 +26,7 @@ from odoo.addons.carpass_odoo.models.carpass_messages import (
     history_error_message,
 )
 
-from .common import CarpassCase, load_migration
+from .common import CarpassCase, load_migration, set_workflow
 
 LANGUAGES = ("nl_BE", "fr_BE")
 
@@ -331,3 +332,33 @@ class TestTranslations(CarpassCase):
         self.assertEqual(
             etree.tostring(tree, encoding="unicode").count("Standaardactiviteit"), 1
         )
+
+    def test_crons_write_in_the_establishment_s_language(self):
+        """A cron has no user: the retry and status crons write their messages in
+        the language of the establishment (its partner's), whatever Odoo's default."""
+        self.company_a.partner_id.lang = "nl_BE"
+        self.company_b.partner_id.lang = "fr_BE"
+        dutch = self.make_registration()
+        french = self.make_registration(company=self.company_b)
+        for registration in dutch | french:
+            set_workflow(
+                registration,
+                state="error",
+                retryable=True,
+                next_retry_at=fields.Datetime.now() - timedelta(seconds=1),
+            )
+        self.simulator.admin.queue_faults(["503", "503"])
+        cron_env = self.env(
+            context={k: v for k, v in self.env.context.items() if k != "lang"}
+        )
+
+        cron_env["carpass.registration"]._cron_carpass_retry()
+
+        self.assertEqual((dutch | french).mapped("state"), ["error", "error"])
+        self.assertIn("Car-Pass is nu niet bereikbaar", dutch.error_message)
+        self.assertIn("Car-Pass est injoignable", french.error_message)
+        # A cron that was given a language keeps it.
+        set_workflow(dutch, next_retry_at=fields.Datetime.now() - timedelta(seconds=1))
+        self.simulator.admin.queue_faults(["503"])
+        dutch.with_context(lang="en_US")._cron_carpass_retry()
+        self.assertIn("cannot be reached", dutch.error_message)

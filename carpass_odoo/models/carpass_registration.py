@@ -1370,6 +1370,34 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         return outcomes
 
+    def _carpass_establishment_languages(self):
+        """{company id: language code} for the registrations of a cron batch.
+
+        A cron has no user to speak to: what it writes (error messages, notes) is
+        in the establishment's language, its partner's when installed, else the
+        one Odoo would use (``get_lang``). Read once per batch, in one query.
+        """
+        if self.env.context.get("lang"):
+            return {}
+        installed = {code for code, _name in self.env["res.lang"].get_installed()}
+        default = get_lang(self.env).code
+        companies = self.sudo().company_id
+        return {
+            company.id: company.partner_id.lang
+            if company.partner_id.lang in installed
+            else default
+            for company in companies
+        }
+
+    def _carpass_in_language(self, languages, batch_context):
+        """This registration in its establishment's language (see
+        ``_carpass_establishment_languages``) and the batch's shared context."""
+        self.ensure_one()
+        language = languages.get(self.sudo().company_id.id)
+        if language:
+            return self.with_context(lang=language, **batch_context)
+        return self.with_context(**batch_context)
+
     def _carpass_batch_context(self):
         """The context the next registrations of a batch are sent with.
 
@@ -2033,8 +2061,9 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
         registrations = self.search(domain, limit=batch_size, order="write_date asc")
         done = 0
         batch_context = {}
+        languages = registrations._carpass_establishment_languages()
         for registration in registrations._carpass_one_by_one():
-            registration = registration.with_context(**batch_context)
+            registration = registration._carpass_in_language(languages, batch_context)
             if not registration._carpass_try_lock(pending):
                 continue
             registration._carpass_refresh_one()
@@ -2076,8 +2105,9 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
         registrations = self.search(due, limit=batch_size, order=order)
         outcomes = []
         batch_context = {}
+        languages = registrations._carpass_establishment_languages()
         for registration in registrations._carpass_one_by_one():
-            registration = registration.with_context(**batch_context)
+            registration = registration._carpass_in_language(languages, batch_context)
             if not registration._carpass_try_lock(due):
                 continue
             outcomes.append(send(registration))
