@@ -8,8 +8,9 @@ address, A4), so that the accounting installed next (and its chart of accounts)
 is Belgian; a company's currency cannot change once entries exist.
 
 ``CARPASS_DEMO_STEP=after``: after the addon's install, every company set to the
-simulator reports to ``CARPASS_DEMO_SIMULATOR_URL``, English, Dutch and French are
-installed and the administrator's language is ``CARPASS_DEMO_LANG``.
+simulator reports to ``CARPASS_DEMO_SIMULATOR_URL`` and has its connection tested
+(activities synchronised, a default activity proposed), English, Dutch and French
+are installed and the administrator's language is ``CARPASS_DEMO_LANG``.
 """
 
 import os
@@ -51,8 +52,21 @@ elif step == "after":
     for code in ("en_US", "nl_BE", "fr_BE", language):
         env["res.lang"]._activate_lang(code)
     env.ref("base.user_admin").lang = language
+    admin = env.ref("base.user_admin")
     for company in changed:
         print(f"   {company.name}: {company.carpass_simulator_url}")
+        # What a garage does first: Test connection, which synchronises Car-Pass's
+        # activities and proposes the default one, so the demo's first report goes
+        # out with its work description.
+        result = (
+            company.with_user(admin)
+            .with_context(allowed_company_ids=company.ids)
+            .action_carpass_test_connection()
+        )
+        activity = company.carpass_default_activity_id.display_name or "-"
+        print(
+            f"      Test connection: {result['params']['type']}; default activity: {activity}"
+        )
 else:
     raise SystemExit(f"Unknown CARPASS_DEMO_STEP {step!r}")
 env.cr.commit()
