@@ -10,7 +10,8 @@ is Belgian; a company's currency cannot change once entries exist.
 ``CARPASS_DEMO_STEP=after``: after the addon's install, every company set to the
 simulator reports to ``CARPASS_DEMO_SIMULATOR_URL`` and has its connection tested
 (activities synchronised, a default activity proposed), English, Dutch and French
-are installed and the administrator's language is ``CARPASS_DEMO_LANG``.
+are installed and the administrator's and the garages' language is
+``CARPASS_DEMO_LANG``.
 """
 
 import os
@@ -52,6 +53,9 @@ elif step == "after":
     for code in ("en_US", "nl_BE", "fr_BE", language):
         env["res.lang"]._activate_lang(code)
     env.ref("base.user_admin").lang = language
+    # The garages speak the demo's language too: what the crons write on their
+    # registrations (notes, messages) is in the establishment's language.
+    changed.partner_id.lang = language
     admin = env.ref("base.user_admin")
     for company in changed:
         print(f"   {company.name}: {company.carpass_simulator_url}")

@@ -262,14 +262,22 @@ class TestIntegrity(CarpassCase):
         self.make_flagged(vehicle=flagged_vehicle, repair_id=flagged_repair.id)
         vehicle, vin = repair.carpass_vehicle_id, repair.carpass_vin
         another = self.make_vehicle()
-        for reported in (repair, flagged_repair):
-            for values in (
-                {"carpass_vehicle_id": another.id},
-                {"carpass_vin": "WVWZZZ1JZXW000001"},
-                {"carpass_odometer": 46000},
-                {"carpass_odometer_date": self.today() - timedelta(days=1)},
-                {"carpass_odometer_work": True},
-            ):
+        reading_changes = (
+            {"carpass_odometer": 46000},
+            {"carpass_odometer_date": self.today() - timedelta(days=1)},
+            {"carpass_odometer_work": True},
+        )
+        identity_changes = (
+            {"carpass_vehicle_id": another.id},
+            {"carpass_vin": "WVWZZZ1JZXW000001"},
+        )
+        # The accepted report keeps everything; the flagged one, which the garage may
+        # still edit, keeps its vehicle and VIN (its reading is tested below).
+        for reported, changes in (
+            (repair, identity_changes + reading_changes),
+            (flagged_repair, identity_changes),
+        ):
+            for values in changes:
                 with (
                     self.subTest(repair=reported.name, values=values),
                     self.assertRaises(UserError) as caught,
@@ -283,6 +291,13 @@ class TestIntegrity(CarpassCase):
         repair.with_user(self.user_a).write(
             {"carpass_vehicle_id": vehicle.id, "carpass_odometer": 45321}
         )
+        # A reading typed on the repair of a flagged report goes to that report,
+        # which the next send corrects at Car-Pass.
+        flagged = flagged_repair.carpass_registration_ids[:1]
+        self.assertTrue(flagged.can_edit)
+        flagged_repair.with_user(self.user_a).write({"carpass_odometer": 46000})
+        self.assertEqual(flagged.odometer, 46000)
+        self.assertEqual(flagged_repair.carpass_odometer, 46000)
 
     def test_a_repair_not_reported_yet_changes_and_its_report_follows(self):
         vehicle = self.make_vehicle()

@@ -185,7 +185,8 @@ class RepairOrder(RepairOrderCompanyRules, models.Model):
     def _carpass_check_reported_fields(self, vals):
         """UserError when ``vals`` changes the vehicle, VIN or reading of a repair
         whose reading reached Car-Pass (``lifecycle.reached_carpass``): Car-Pass
-        holds them, so they change through a correction of the report."""
+        holds them, so they change through a correction of the report. The reading
+        of a report the garage may still edit goes to that report instead."""
         if not set(REPORTED_REPAIR_FIELDS) & set(vals):
             return
         for repair in self:
@@ -195,6 +196,11 @@ class RepairOrder(RepairOrderCompanyRules, models.Model):
             if not reported:
                 continue
             changed = repair._carpass_changed_reported_fields(vals)
+            if reported.can_edit:
+                # A report the garage may still edit (flagged, refused, failed) takes
+                # a reading typed on the repair: ``_carpass_forward_reading`` sends it
+                # there, and the next send corrects it at Car-Pass.
+                changed = [name for name in changed if name not in READING_FIELDS]
             if changed:
                 raise UserError(
                     _(
