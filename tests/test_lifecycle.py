@@ -147,6 +147,11 @@ def test_send_again_only_for_an_unknown_outcome_car_pass_cannot_be_asked_about()
             state, known_to_carpass=known, outcome_unknown=unknown
         )
         assert lifecycle.SEND_AGAIN not in actions
+    # While the retry cron still plans to look it up and resend it, nobody has to.
+    actions = lifecycle.allowed_actions(
+        "error", known_to_carpass=False, outcome_unknown=True, retrying=True
+    )
+    assert lifecycle.SEND_AGAIN not in actions
 
 
 def test_sending_goes_stale_after_ten_minutes():

@@ -286,6 +286,9 @@ class TestMinimalProfile(ReadinessCase):
         registration.action_send()
         self.assertTrue(registration.outcome_unknown)
         self.assertEqual(len(self.stored(registration)), 1, "Car-Pass stored it")
+        # The cron looks it up first: nobody has to send it again by hand yet.
+        self.assertTrue(registration.retryable)
+        self.assertFalse(registration.can_send_again)
 
         posts, lookups = self.requests(), self.requests(LOOKUP)
         self.make_due(registration)
@@ -302,6 +305,7 @@ class TestMinimalProfile(ReadinessCase):
         registration.action_send()
         self.assertEqual(self.requests() - posts, 0)
 
+        self.assertTrue(registration.can_send_again)
         registration.action_send_again()
         self.assertEqual(registration.state, "ongoing")
         stored = self.stored(registration)

@@ -411,13 +411,15 @@ def allowed_actions(
     correction_threshold=2,
     outcome_unknown=False,
     answered=False,
+    retrying=False,
 ):
     """The actions a registration allows, as a frozenset of the action names above.
 
     ``known_to_carpass``: Car-Pass gave it a request id. ``outcome_unknown``: the
     last send may have arrived and could not be looked up; a person who checked at
-    Car-Pass may send it again by hand (``SEND_AGAIN``). ``answered``: Car-Pass
-    answered one of its sends. Group checks (managers for confirm and manual
+    Car-Pass may send it again by hand (``SEND_AGAIN``), once the retry cron no
+    longer does (``retrying``: an automatic look-up and resend is planned).
+    ``answered``: Car-Pass answered one of its sends. Group checks (managers for confirm and manual
     correction) are the model's business, not this function's.
     """
     actions = set()
@@ -436,7 +438,7 @@ def allowed_actions(
         actions.add(REFRESH_STATUS)
         if state not in ("skipped", "confirmed"):
             actions.add(MANUAL_CORRECTION)
-    if state == "error" and outcome_unknown and not known_to_carpass:
+    if state == "error" and outcome_unknown and not known_to_carpass and not retrying:
         actions.add(SEND_AGAIN)
     if state in ("skipped", "error"):
         actions.add(RESET_TO_DRAFT)

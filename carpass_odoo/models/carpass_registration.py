@@ -398,6 +398,7 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
         "state",
         "request_guid",
         "outcome_unknown",
+        "retryable",
         "sent_date",
         "failed_correction_count",
         "company_id.carpass_correction_threshold",
@@ -439,6 +440,7 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
             correction_threshold=self._carpass_correction_threshold(),
             outcome_unknown=self.outcome_unknown,
             answered=bool(self.sent_date),
+            retrying=self.retryable,
         )
 
     def _carpass_reached(self):
@@ -450,6 +452,7 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
             known_to_carpass=bool(self.request_guid),
             outcome_unknown=self.outcome_unknown,
             answered=bool(self.sent_date),
+            retrying=self.retryable,
         )
 
     def _carpass_correction_threshold(self):
