@@ -452,7 +452,6 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
             known_to_carpass=bool(self.request_guid),
             outcome_unknown=self.outcome_unknown,
             answered=bool(self.sent_date),
-            retrying=self.retryable,
         )
 
     def _carpass_correction_threshold(self):
