@@ -230,17 +230,23 @@ class TestReports(HttpCase, CarpassCase):
             )
             repair = self.make_repair(vehicle, odometer=81000 + 3333 * index)
             repair.carpass_odometer_date = self.today() - timedelta(days=20 + index)
-            repair.action_create_sale_order()
-            order = repair.sale_order_id
-            order.order_line = [
-                Command.create({"product_id": labour.id, "product_uom_qty": 1})
-            ]
-            order.action_confirm()
-            invoice = order._create_invoices()
-            invoice.action_post()
+            invoice = self.invoice_repair(repair, labour)
             self.assertEqual(invoice.carpass_repair_ids, repair)
             invoices |= invoice
         return invoices
+
+    @staticmethod
+    def invoice_repair(repair, labour):
+        """The repair's posted invoice, through its sale order with a ``labour`` line."""
+        repair.action_create_sale_order()
+        order = repair.sale_order_id
+        order.order_line = [
+            Command.create({"product_id": labour.id, "product_uom_qty": 1})
+        ]
+        order.action_confirm()
+        invoice = order._create_invoices()
+        invoice.action_post()
+        return invoice
 
     def assert_invoices(self, invoices):
         pdf = self.render(INVOICE, invoices)
@@ -347,14 +353,7 @@ class TestReports(HttpCase, CarpassCase):
         labour = self.env["product.product"].create(
             {"name": "Labour", "type": "service", "invoice_policy": "order"}
         )
-        repair.action_create_sale_order()
-        order = repair.sale_order_id
-        order.order_line = [
-            Command.create({"product_id": labour.id, "product_uom_qty": 1})
-        ]
-        order.action_confirm()
-        invoice = order._create_invoices()
-        invoice.action_post()
+        invoice = self.invoice_repair(repair, labour)
         text = "\f".join(pdf_page_texts(self.render(INVOICE, invoice)))
         self.assertIn(accepted, text)
         self.assertIn(vehicle.vin_sn, text)

@@ -23,38 +23,21 @@ from ..carpass.exceptions import (
 )
 from ..carpass.maintenance import try_again_at
 
-# The language numbers and dates are written in when the context has none (a cron),
-# looked up once for a batch (``carpass.registration._carpass_batch_format_context``)
-# instead of after each registration's commit.
-FORMAT_LANG_KEY = "carpass_format_lang"
-
-
-def _format_lang(env):
-    """The batch's formatting language when the context has no language, else None
-    (Odoo's ``get_lang`` then decides, from the context or the user's company)."""
-    if env.context.get("lang"):
-        return None
-    return env.context.get(FORMAT_LANG_KEY)
-
 
 def format_number(env, number):
     """A whole number as the user's language writes it: 158.421 (nl_BE), 158,421 (en)."""
-    if lang := _format_lang(env):
-        env = env(context=dict(env.context, lang=lang))
     return formatLang(env, number, digits=0)
 
 
 def format_day(env, day):
     """A calendar date in the user's language's date format (res.lang)."""
-    return format_date(env, day, lang_code=_format_lang(env))
+    return format_date(env, day)
 
 
 def format_moment(env, moment):
     """An instant (naive UTC, as Odoo stores it) in Belgian time, written as the
     user's language writes a short date and time: ``1/12/26 21:30`` (nl_BE)."""
-    return format_datetime(
-        env, moment, tz=BELGIAN_TIME.key, dt_format="short", lang_code=_format_lang(env)
-    )
+    return format_datetime(env, moment, tz=BELGIAN_TIME.key, dt_format="short")
 
 
 def maintenance_retry_moment(env, error):

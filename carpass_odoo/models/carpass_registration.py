@@ -36,7 +36,6 @@ from .carpass_access import carpass_check_caller, carpass_check_manager
 from .carpass_company_rules import CarpassRegistrationCompanyRules
 from .carpass_inputs import carpass_clean_vals
 from .carpass_messages import (
-    FORMAT_LANG_KEY,
     carpass_error_message,
     finding_message,
     format_day,
@@ -1404,21 +1403,15 @@ class CarpassRegistration(CarpassRegistrationCompanyRules, models.Model):
         """The context the next registrations of a batch are sent with.
 
         What every outcome note of the batch shares is otherwise looked up again
-        after each registration's commit: its author (the user and their partner)
-        and, without a language in the context (a cron), the language Odoo writes
-        its numbers and dates in (``get_lang``: the user's company's, through the
-        user, the company and its partner). Called once a send has written its
-        note, while those records are still in the cache, this keeps them for the
-        rest of the batch (``_carpass_log_notes``, ``carpass_messages.format_number``
-        and ``format_day``); the notes themselves stay as they were.
+        after each registration's commit: its author (the user and their partner).
+        Called once a send has written its note, while those records are still in
+        the cache, this keeps it for the rest of the batch (``_carpass_log_notes``);
+        the language comes with each registration (``_carpass_in_language``).
         """
-        context = self.env.context
         values = {}
-        if not isinstance(context.get(_NOTE_AUTHOR_KEY), NoteAuthor):
+        if not isinstance(self.env.context.get(_NOTE_AUTHOR_KEY), NoteAuthor):
             author_id, email_from = self._message_compute_author(raise_on_email=False)
             values[_NOTE_AUTHOR_KEY] = NoteAuthor(author_id, email_from)
-        if not context.get("lang") and not context.get(FORMAT_LANG_KEY):
-            values[FORMAT_LANG_KEY] = get_lang(self.env).code
         return values
 
     def _carpass_held_values(self, result):
